@@ -1,0 +1,1 @@
+"""Foshan Internet + real-estate registration backend."""

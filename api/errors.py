@@ -1,0 +1,136 @@
+"""Top-level GraphQL errors: codes, masking and the request id (CONVENTIONS 8-10).
+
+Expected failures are union members, not errors. What reaches ``errors`` is an
+auth failure, a malformed request or a bug; every entry carries
+``extensions.code``, and anything unexpected is masked and logged with the
+request id so support can find it without the client seeing internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, SchemaExtension
+
+from api.logging import request_id_var
+
+log = logging.getLogger("api.errors")
+
+
+class PublicError(Exception):
+    """An error whose code and Chinese message may be shown to the client."""
+
+    code = "BAD_REQUEST"
+    message = "请求有误"
+
+    def __init__(self, message: str | None = None, **extensions: object) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.extensions = extensions
+
+
+class Unauthenticated(PublicError):
+    code = "UNAUTHENTICATED"
+    message = "请先登录"
+
+
+class Forbidden(PublicError):
+    code = "FORBIDDEN"
+    message = "无权访问"
+
+
+class RateLimited(PublicError):
+    code = "RATE_LIMITED"
+    message = "操作过于频繁，请稍后再试"
+
+
+class ServiceUnavailable(PublicError):
+    code = "SERVICE_UNAVAILABLE"
+    message = "服务暂时不可用，请稍后再试"
+
+
+class InvalidArgument(PublicError):
+    code = "BAD_USER_INPUT"
+    message = "输入有误"
+
+
+def _is_unavailable(exc: BaseException | None) -> bool:
+    """A dependency (database, store) could not be reached or timed out."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from tortoise.exceptions import DBConnectionError
+
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, (OSError, TimeoutError, ConnectionError, DBConnectionError,
+                            RedisConnectionError, RedisTimeoutError)):
+            return True
+        if type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__:
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _is_public(error: GraphQLError) -> bool:
+    return isinstance(error.original_error, PublicError)
+
+
+def _is_request_error(error: GraphQLError) -> bool:
+    """Parse and validation errors carry no original error: they are the client's."""
+    return error.original_error is None
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Masks everything but public and request errors, and stamps codes on all."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=self._should_mask, error_message="系统繁忙，请稍后再试")
+
+    @staticmethod
+    def _should_mask(error: GraphQLError) -> bool:
+        return not (_is_public(error) or _is_request_error(error))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = request_id_var.get()
+        if _is_unavailable(error.original_error):
+            # Fail closed with a code the client can act on (retry later);
+            # one line in the log, not a traceback per request while it lasts.
+            log.warning("dependency unavailable in %s (request %s): %s", error.path, request_id,
+                        type(error.original_error).__name__)
+            return GraphQLError(ServiceUnavailable.message, nodes=error.nodes, path=error.path,
+                                extensions={"code": ServiceUnavailable.code,
+                                            "requestId": request_id})
+        log.error("unexpected error in %s (request %s)", error.path, request_id,
+                  exc_info=error.original_error)
+        return GraphQLError(self.error_message, nodes=error.nodes, path=error.path,
+                            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [_with_code(e) for e in super()._process_errors(errors)]
+
+
+def _with_code(error: GraphQLError) -> GraphQLError:
+    ext = dict(error.extensions or {})
+    if "code" in ext:
+        return error
+    original = error.original_error
+    if isinstance(original, PublicError):
+        ext.update({"code": original.code, **original.extensions})
+        message = original.message
+    else:
+        ext["code"] = "GRAPHQL_VALIDATION_FAILED"
+        message = error.message
+    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=ext,
+                        original_error=original)
+
+
+class RequestIdExtension(SchemaExtension):
+    """Echoes the request id in ``extensions`` of every response."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+
+    def get_results(self) -> dict[str, object]:
+        return {"requestId": request_id_var.get()}

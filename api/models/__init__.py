@@ -1,0 +1,26 @@
+"""Platform tables (tortoise app ``platform``). Queried only by services and loaders."""
+
+from api.models.appointment import (
+    Booking,
+    BookingAccount,
+    CalendarDay,
+    Hall,
+    QueueTicket,
+    Slot,
+    TicketCounter,
+)
+from api.models.audit import AuditEvent
+from api.models.certificate import Certificate, CertificateDocument
+from api.models.citizen import Citizen
+from api.models.rating import Rating, RatingAppeal, RatingOutbox, RatingWorkOrder
+from api.models.records import Cursor, DataAccess, Notification
+from api.models.session import Consent, FaceAttempt, LoginSession
+from api.models.third_party import ApiClient, ProofRequest
+
+__all__ = [
+    "Booking", "BookingAccount", "CalendarDay", "Hall", "QueueTicket", "Slot", "TicketCounter",
+    "ApiClient", "ProofRequest",
+    "AuditEvent", "Certificate", "CertificateDocument", "Citizen", "Consent", "Cursor", "DataAccess", "FaceAttempt", "LoginSession",
+    "Notification",
+    "Rating", "RatingAppeal", "RatingOutbox", "RatingWorkOrder",
+]

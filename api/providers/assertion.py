@@ -1,0 +1,11 @@
+"""The mini-program platform's real-person check, as a signed assertion."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class PlatformAssertionVerifier(Protocol):
+    def verify(self, assertion: str, *, nonce: str) -> dict[str, Any] | None:
+        """Claims when the assertion is genuine, fresh and bound to ``nonce``; else None."""
+        ...

@@ -1,0 +1,40 @@
+"""Wires the configured provider implementations (today: the in-process mocks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.crypto import PiiVault
+from api.providers.assertion import PlatformAssertionVerifier
+from api.providers.identity import IdentityProvider
+from api.providers.messaging import RatingPlatform, SmsGateway
+from api.providers.registry import RegistryProvider
+from api.providers.seal import SealProvider
+from api.settings import Settings
+
+
+@dataclass
+class Providers:
+    identity: IdentityProvider
+    registry: RegistryProvider
+    sms: SmsGateway
+    rating: RatingPlatform
+    assertions: PlatformAssertionVerifier
+    seal: SealProvider
+
+
+def build_providers(settings: Settings, vault: PiiVault) -> Providers:
+    from mock_providers.assertion import MockPlatformAssertions
+    from mock_providers.identity import MockIdentityProvider
+    from mock_providers.outbox import MockRatingPlatform, MockSmsGateway
+    from mock_providers.registry import MockRegistryProvider
+    from mock_providers.seal import LocalSealProvider
+
+    return Providers(
+        identity=MockIdentityProvider(vault),
+        registry=MockRegistryProvider(vault),
+        sms=MockSmsGateway(),
+        rating=MockRatingPlatform(),
+        assertions=MockPlatformAssertions(settings.resolved_keys_dir),
+        seal=LocalSealProvider(settings.var_dir / "seal"),
+    )

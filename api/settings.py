@@ -1,0 +1,151 @@
+"""One settings object for the whole app, read from the environment.
+
+The four deployment knobs keep their conventional names (``APP_ENV``,
+``DATABASE_URL``, ``REDIS_URL``, ``PORT``); everything else is prefixed
+``FSREG_``. Secrets never have usable defaults outside development.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Env(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+def _alias(name: str) -> AliasChoices:
+    return AliasChoices(name, f"FSREG_{name}")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FSREG_", populate_by_name=True, extra="ignore")
+
+    app_env: Env = Field(Env.DEVELOPMENT, validation_alias=_alias("APP_ENV"))
+    database_url: str = Field(
+        f"sqlite://{ROOT / 'var' / 'fsreg.sqlite3'}", validation_alias=_alias("DATABASE_URL")
+    )
+    redis_url: str | None = Field(None, validation_alias=_alias("REDIS_URL"))
+    port: int = Field(8000, validation_alias=_alias("PORT"))
+    host: str = "127.0.0.1"
+    workers: int = 1
+
+    var_dir: Path = ROOT / "var"
+    # Secrets (PII keys, blind-index key, token keys) live as files in one
+    # directory: a mounted secret in production, generated under var/ in
+    # development and test.
+    keys_dir: Path | None = None
+
+    # GraphQL surface limits (RELIABILITY R1).
+    max_body_bytes: int = 12 * 1024 * 1024
+    max_query_depth: int = 12
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_batch_operations: int = 5
+    max_page_size: int = 100
+    parser_cache_size: int = 256
+    execution_timeout_seconds: float = 10.0
+    # Admission per worker: requests worked on at once; the rest queue (bounded
+    # in number and time, then 503 SERVER_BUSY) so dependency timeouts measure
+    # the dependencies rather than event-loop lag under a crowd.
+    max_inflight_requests: int = 32
+    max_queued_requests: int = 1000
+    queue_timeout_seconds: float = 30.0
+
+    # Dependency timeouts: fail fast instead of hanging a request.
+    db_timeout_seconds: float = 3.0
+    redis_timeout_seconds: float = 1.0
+    readiness_timeout_seconds: float = 1.0
+
+    cors_origins: list[str] = []
+    # The mini-program demo (/demo/) and kiosk screen (/kiosk/), plain files
+    # from mobile_demo/ that call the API through persisted operations.
+    serve_demo: bool = True
+    # GET /dev/sms-inbox: the mock SMS gateway's login codes for the demo's
+    # 模拟短信 panel. Off unless asked for (scripts/serve does), never in production.
+    dev_sms_inbox: bool = False
+
+    # Sessions (RELIABILITY R2).
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    refresh_race_grace_seconds: int = 10
+    challenge_ttl_seconds: int = 120
+    sms_code_ttl_seconds: int = 300
+    sms_code_attempts: int = 3
+    biometric_consent_version: str = "2026-01"
+    max_failed_attempts: int = 5
+    failure_window_seconds: int = 15 * 60
+    lockout_seconds: int = 15 * 60
+    ip_login_attempts: int = 30
+    ip_window_seconds: int = 10 * 60
+
+    # Certificates (issue 5).
+    # Where QR codes and links point; unset, this machine on ``PORT``.
+    public_base_url: str = ""
+    certificate_validity_days: int = 30
+    verify_attempts_per_minute: int = 30
+    download_link_seconds: int = 600
+
+    # Hall appointments (issue 6). Rules run in Asia/Shanghai wall time.
+    booking_release_days_ahead: int = 7  # slots of day D open at D-7 ...
+    booking_release_time: str = "09:00"  # ... at this time
+    booking_max_per_week: int = 2
+    booking_max_per_month: int = 6
+    booking_change_cutoff_minutes: int = 120  # cancel/reschedule until 2 h before
+    booking_no_shows_to_suspend: int = 2
+    booking_no_show_window_days: int = 90
+    booking_suspension_days: int = 90
+    booking_max_range_days: int = 14  # availableSlots from..to
+    slot_minutes: int = 30
+    check_in_early_minutes: int = 30
+    check_in_late_minutes: int = 15
+    service_minutes_estimate: int = 10  # per ticket and window, for the wait estimate
+
+    # 好差评 (issue 7). Deadlines count working days on the appointment calendar.
+    rating_default_after_days: int = 7  # unrated services become 基本满意 after this
+    rating_callback_working_days: int = 1
+    rating_rectify_working_days: int = 5
+    rating_review_hall: str = "REVIEW"  # staff of this office review appeals
+    rating_outbox_base_seconds: float = 30.0  # first retry; doubles each attempt ...
+    rating_outbox_max_seconds: float = 3600.0  # ... up to this
+
+    # How often each worker reads new register events into notifications
+    # (0: only when a citizen opens their notifications).
+    register_sync_seconds: float = 30.0
+
+    # Face verification (RELIABILITY R3). Distances are dlib 128-d Euclidean.
+    face_accept_threshold: float = 0.5
+    face_replay_threshold: float = 0.2
+    face_max_image_bytes: int = 8 * 1024 * 1024
+    face_max_pixels: int = 40_000_000
+    face_pool_workers: int = 0  # 0 = one per core
+
+    @model_validator(mode="after")
+    def _default_base_url(self) -> Settings:
+        if not self.public_base_url:
+            self.public_base_url = f"http://127.0.0.1:{self.port}"
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env is Env.PRODUCTION
+
+    @property
+    def resolved_keys_dir(self) -> Path:
+        return self.keys_dir or self.var_dir / "keys"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+def get_settings() -> Settings:
+    return Settings()

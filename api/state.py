@@ -1,0 +1,23 @@
+"""Process-wide resources, opened by the lifespan and closed by it (never at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as redis
+
+from api.crypto import PiiVault
+from api.keys import Keyring
+from api.providers.container import Providers
+from api.settings import Settings
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    keyring: Keyring
+    vault: PiiVault
+    kv: redis.Redis
+    providers: Providers
+    face: Any = None  # api.face.pool.FacePool, started by the lifespan

@@ -1,0 +1,1 @@
+"""Authentication (ASGI layer) and authorisation (permission classes) of the API."""

@@ -1,0 +1,1 @@
+"""GraphQL slices, one per domain; ``api/schema.py`` composes them."""

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+
+from api.context import Info
+from api.services import access_log, citizens, notifications, paging
+from auth.permissions import FaceVerified, IsCitizen, principal_of
+from resolvers.privacy.types import (
+    DataAccessConnection,
+    DataAccessEdge,
+    DataAccessEntry,
+    NotificationConnection,
+    NotificationEdge,
+    NotificationItem,
+)
+from resolvers.properties.types import PageInfo
+
+
+async def _subject_hash(info: Info) -> str:
+    principal = principal_of(info)
+    assert principal is not None
+    return (await citizens.get(principal.subject)).id_number_hash
+
+
+@strawberry.type
+class PrivacyQuery:
+    @strawberry.field(description="我的通知：名下不动产的抵押、查封、转移等变动，以及他人查询记录（需刷脸登录）",
+                      permission_classes=[FaceVerified])
+    async def my_notifications(self, info: Info, first: int = 20, after: str | None = None,
+                               unread_only: bool = False) -> NotificationConnection:
+        paging.check_first(first, info.context.settings.max_page_size)
+        await notifications.sync_register_events(info.context.state)
+        page = await notifications.my_notifications(await _subject_hash(info), first=first,
+                                                    after=after, unread_only=unread_only)
+        return NotificationConnection(
+            edges=[NotificationEdge(cursor=c, node=NotificationItem.from_model(n))
+                   for n, c in zip(page.items, page.cursors, strict=True)],
+            page_info=PageInfo(has_next_page=page.has_next,
+                               end_cursor=page.cursors[-1] if page.cursors else None))
+
+    @strawberry.field(description="谁查询了我的信息：时间、渠道、查询者与用途", permission_classes=[IsCitizen])
+    async def my_data_access_log(self, info: Info, first: int = 20,
+                                 after: str | None = None) -> DataAccessConnection:
+        paging.check_first(first, info.context.settings.max_page_size)
+        page = await access_log.access_log(await _subject_hash(info), first=first, after=after)
+        return DataAccessConnection(
+            edges=[DataAccessEdge(cursor=c, node=DataAccessEntry.from_model(a))
+                   for a, c in zip(page.items, page.cursors, strict=True)],
+            page_info=PageInfo(has_next_page=page.has_next,
+                               end_cursor=page.cursors[-1] if page.cursors else None))
+
+
+@strawberry.type
+class PrivacyMutation:
+    @strawberry.mutation(description="把通知标记为已读；返回实际标记的条数", permission_classes=[FaceVerified])
+    async def mark_notifications_read(self, info: Info, ids: list[strawberry.ID]) -> int:
+        if len(ids) > info.context.settings.max_page_size:
+            paging.check_first(len(ids), info.context.settings.max_page_size)
+        parsed = []
+        for raw in ids:
+            try:
+                parsed.append(uuid.UUID(hex=str(raw)))
+            except ValueError:
+                continue
+        return await notifications.mark_read(await _subject_hash(info), parsed)

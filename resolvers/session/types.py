@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from api.models import LoginSession
+from api.services import session_errors as se
+from api.services.login import Challenge
+from api.services.sessions import IssuedTokens
+from resolvers.errors import UserError, user_error
+
+
+@strawberry.enum(description="办事渠道")
+class Channel(Enum):
+    FOSHANTONG = "FOSHANTONG"
+    YUESHENGSHI = "YUESHENGSHI"
+    KIOSK = "KIOSK"
+
+
+@strawberry.enum(description="认证等级：L1 短信验证码，L2 刷脸")
+class AssuranceLevel(Enum):
+    L1 = "L1"
+    L2 = "L2"
+
+
+@strawberry.input(description="开始刷脸登录")
+class StartFaceLoginInput:
+    name: str = strawberry.field(description="姓名（与身份证一致）")
+    id_number: str = strawberry.field(description="18 位居民身份证号码")
+    channel: Channel = strawberry.field(description="登录渠道")
+    consent_version: str = strawberry.field(
+        description="用户已阅读并同意的《人脸识别信息处理告知书》版本号；与当前版本不符时返回 ConsentRequired")
+
+
+@strawberry.input(description="提交自拍完成刷脸登录")
+class CompleteFaceLoginInput:
+    challenge_id: str = strawberry.field(description="startFaceLogin 返回的 challengeId")
+    image: str = strawberry.field(description="自拍照，base64 编码的 JPEG 或 PNG（可带 data: 前缀）")
+    platform_assertion: str | None = strawberry.field(
+        default=None,
+        description="小程序平台活体检测返回的签名结果（须绑定本次 nonce）；提供时仍会与证件照比对")
+
+
+@strawberry.input(description="开始短信验证码登录（无需刷脸，认证等级 L1）")
+class StartSmsLoginInput:
+    name: str = strawberry.field(description="姓名")
+    id_number: str = strawberry.field(description="18 位居民身份证号码")
+    channel: Channel = strawberry.field(description="登录渠道")
+
+
+@strawberry.input(description="提交短信验证码")
+class CompleteSmsLoginInput:
+    challenge_id: str = strawberry.field(description="startSmsLogin 返回的 challengeId")
+    code: str = strawberry.field(description="短信中的 6 位验证码")
+
+
+@strawberry.type(description="刷脸挑战：在有效期内提交一次自拍")
+class FaceChallenge:
+    challenge_id: str = strawberry.field(description="挑战编号，单次有效")
+    nonce: str = strawberry.field(description="服务器随机数，小程序平台的活体检测结果须绑定它")
+    expires_at: datetime = strawberry.field(description="过期时间")
+
+    @classmethod
+    def from_model(cls, c: Challenge) -> FaceChallenge:
+        return cls(challenge_id=c.challenge_id, nonce=c.nonce, expires_at=c.expires_at)
+
+
+@strawberry.type(description="短信验证码已发送")
+class SmsChallenge:
+    challenge_id: str = strawberry.field(description="挑战编号")
+    masked_phone: str = strawberry.field(description="接收验证码的手机号（脱敏）")
+    expires_at: datetime = strawberry.field(description="验证码过期时间")
+
+    @classmethod
+    def from_model(cls, c: Challenge) -> SmsChallenge:
+        return cls(challenge_id=c.challenge_id, masked_phone=c.masked_phone or "",
+                   expires_at=c.expires_at)
+
+
+@strawberry.type(description="当前登录的市民（仅脱敏信息）")
+class CitizenProfile:
+    masked_name: str = strawberry.field(description="脱敏姓名，如 陈**")
+    masked_id_number: str = strawberry.field(description="脱敏身份证号，如 440***********123X")
+
+
+@strawberry.type(description="登录成功")
+class LoginSuccess:
+    access_token: str = strawberry.field(description="访问令牌（Bearer），有效期见 expiresIn")
+    refresh_token: str = strawberry.field(description="刷新令牌，每次刷新后轮换，旧令牌作废")
+    expires_in: int = strawberry.field(description="访问令牌有效秒数")
+    assurance_level: AssuranceLevel = strawberry.field(description="本次登录的认证等级")
+    citizen: CitizenProfile
+
+    @classmethod
+    def from_model(cls, t: IssuedTokens, profile: CitizenProfile) -> LoginSuccess:
+        return cls(access_token=t.access_token, refresh_token=t.refresh_token,
+                   expires_in=t.expires_in, assurance_level=AssuranceLevel(t.assurance_level),
+                   citizen=profile)
+
+
+@strawberry.type(description="令牌已刷新")
+class SessionRefreshed:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    assurance_level: AssuranceLevel
+
+    @classmethod
+    def from_model(cls, t: IssuedTokens) -> SessionRefreshed:
+        return cls(access_token=t.access_token, refresh_token=t.refresh_token,
+                   expires_in=t.expires_in, assurance_level=AssuranceLevel(t.assurance_level))
+
+
+@strawberry.type(description="已登录的设备")
+class DeviceSession:
+    id: strawberry.ID
+    channel: str
+    device_label: str = strawberry.field(description="设备描述（来自客户端 User-Agent 摘要）")
+    assurance_level: AssuranceLevel
+    created_at: datetime
+    last_used_at: datetime
+    current: bool = strawberry.field(description="是否为发起本次请求的设备")
+    revoked: bool
+
+    @classmethod
+    def from_model(cls, s: LoginSession, current_id: str) -> DeviceSession:
+        return cls(id=strawberry.ID(s.id.hex), channel=s.channel, device_label=s.device_label,
+                   assurance_level=AssuranceLevel(s.assurance_level), created_at=s.created_at,
+                   last_used_at=s.last_used_at, current=s.id.hex == current_id,
+                   revoked=s.revoked_at is not None)
+
+
+@strawberry.type(description="已退出登录")
+class LoggedOut:
+    ok: bool = True
+
+
+@strawberry.type(description="已撤销该设备的登录")
+class SessionRevoked:
+    session: DeviceSession
+
+
+@strawberry.type(description="已撤回人脸识别授权")
+class ConsentWithdrawn:
+    withdrawn: int = strawberry.field(description="撤回的授权条数")
+
+
+@strawberry.type(description="当前登录信息")
+class Me:
+    masked_name: str
+    masked_id_number: str
+    assurance_level: AssuranceLevel
+    channel: str
+
+
+@user_error(se.FaceMismatch, "人脸比对未通过")
+class FaceMismatch(UserError):
+    attempts_left: int | None = strawberry.field(description="剩余尝试次数，用完后账户将临时锁定")
+
+
+@user_error(se.ReplayDetected, "疑似翻拍证件照或重复提交的照片")
+class ReplayDetected(UserError):
+    attempts_left: int | None = strawberry.field(description="剩余尝试次数，用完后账户将临时锁定")
+
+
+@user_error(se.NoFaceFound, "照片中未检测到人脸")
+class NoFaceFound(UserError):
+    pass
+
+
+@user_error(se.MultipleFacesFound, "照片中有多张人脸")
+class MultipleFacesFound(UserError):
+    pass
+
+
+@user_error(se.FaceTooSmall, "人脸太小")
+class FaceTooSmall(UserError):
+    pass
+
+
+@user_error(se.FacePartial, "人脸不完整（被画面边缘截断）")
+class FacePartial(UserError):
+    pass
+
+
+@user_error(se.ImageInvalid, "照片无法解析")
+class ImageInvalid(UserError):
+    pass
+
+
+@user_error(se.ImageTooLarge, "照片超过大小或像素上限")
+class ImageTooLarge(UserError):
+    pass
+
+
+@user_error(se.AssertionInvalid, "平台活体检测结果无效")
+class AssertionInvalid(UserError):
+    pass
+
+
+@user_error(se.FaceServiceBusy, "人脸识别服务繁忙")
+class FaceServiceBusy(UserError):
+    retry_after_seconds: int = strawberry.field(description="多少秒后可以重试")
+
+
+@user_error(se.NoReferencePhoto, "无可用证件照")
+class NoReferencePhoto(UserError):
+    pass
+
+
+@user_error(se.ChallengeExpired, "挑战已过期或已使用")
+class ChallengeExpired(UserError):
+    pass
+
+
+@user_error(se.AccountLocked, "账户临时锁定")
+class AccountLocked(UserError):
+    retry_after_seconds: int = strawberry.field(description="多少秒后可以重试")
+
+
+@user_error(se.TooManyAttempts, "请求过于频繁")
+class TooManyAttempts(UserError):
+    retry_after_seconds: int = strawberry.field(description="多少秒后可以重试")
+
+
+@user_error(se.IdentityNotFound, "身份核验未通过")
+class IdentityNotFound(UserError):
+    pass
+
+
+@user_error(se.ConsentRequired, "需要同意当前版本的人脸识别告知书")
+class ConsentRequired(UserError):
+    current_version: str = strawberry.field(description="当前告知书版本号")
+
+
+@user_error(se.InvalidIdNumber, "身份证号码格式或校验位错误")
+class InvalidIdNumber(UserError):
+    pass
+
+
+@user_error(se.CodeMismatch, "验证码错误")
+class CodeMismatch(UserError):
+    attempts_left: int = strawberry.field(description="剩余尝试次数")
+
+
+@user_error(se.NoPhoneOnRecord, "无登记手机号")
+class NoPhoneOnRecord(UserError):
+    pass
+
+
+@user_error(se.SessionExpired, "登录已失效")
+class SessionExpired(UserError):
+    pass
+
+
+@user_error(se.RefreshConflict, "刷新冲突")
+class RefreshConflict(UserError):
+    pass
+
+
+@user_error(se.SessionNotFound, "未找到该设备")
+class SessionNotFound(UserError):
+    pass
+
+
+StartFaceLoginResult = Annotated[
+    FaceChallenge | InvalidIdNumber | ConsentRequired | AccountLocked | TooManyAttempts,
+    strawberry.union("StartFaceLoginResult")]
+CompleteFaceLoginResult = Annotated[
+    LoginSuccess | FaceMismatch | NoFaceFound | MultipleFacesFound | FaceTooSmall | FacePartial
+    | ReplayDetected | ImageInvalid | ImageTooLarge | ChallengeExpired | AccountLocked
+    | IdentityNotFound | ConsentRequired | AssertionInvalid | FaceServiceBusy | NoReferencePhoto,
+    strawberry.union("CompleteFaceLoginResult")]
+StartSmsLoginResult = Annotated[
+    SmsChallenge | InvalidIdNumber | IdentityNotFound | NoPhoneOnRecord | AccountLocked
+    | TooManyAttempts, strawberry.union("StartSmsLoginResult")]
+CompleteSmsLoginResult = Annotated[
+    LoginSuccess | CodeMismatch | ChallengeExpired | AccountLocked,
+    strawberry.union("CompleteSmsLoginResult")]
+RefreshSessionResult = Annotated[SessionRefreshed | SessionExpired | RefreshConflict,
+                                 strawberry.union("RefreshSessionResult")]
+LogoutResult = Annotated[LoggedOut | SessionNotFound, strawberry.union("LogoutResult")]
+RevokeSessionResult = Annotated[SessionRevoked | SessionNotFound,
+                                strawberry.union("RevokeSessionResult")]
