@@ -56,8 +56,9 @@ class InvalidArgument(PublicError):
     message = "输入有误"
 
 
-def _is_unavailable(exc: BaseException | None) -> bool:
-    """A dependency (database, store) could not be reached or timed out."""
+def _unavailable_cause(exc: BaseException | None) -> BaseException | None:
+    """The link in ``exc``'s chain that makes it a dependency (database, store)
+    failure, unreachable or timed out; None for any other error."""
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
     from tortoise.exceptions import DBConnectionError
@@ -66,11 +67,11 @@ def _is_unavailable(exc: BaseException | None) -> bool:
     while exc is not None and seen < 8:
         if isinstance(exc, (OSError, TimeoutError, ConnectionError, DBConnectionError,
                             RedisConnectionError, RedisTimeoutError)):
-            return True
+            return exc
         if type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__:
-            return True
+            return exc
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
-    return False
+    return None
 
 
 def _is_public(error: GraphQLError) -> bool:
@@ -94,11 +95,15 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()
-        if _is_unavailable(error.original_error):
+        cause = _unavailable_cause(error.original_error)
+        if cause is not None:
             # Fail closed with a code the client can act on (retry later);
             # one line in the log, not a traceback per request while it lasts.
-            log.warning("dependency unavailable in %s (request %s): %s", error.path, request_id,
-                        type(error.original_error).__name__)
+            # The module names the dependency (redis, asyncpg, ...); the text
+            # is never logged, as it may hold a DSN.
+            log.warning("dependency unavailable in %s (request %s): %s (%s.%s)", error.path,
+                        request_id, type(error.original_error).__name__,
+                        type(cause).__module__, type(cause).__name__)
             return GraphQLError(ServiceUnavailable.message, nodes=error.nodes, path=error.path,
                                 extensions={"code": ServiceUnavailable.code,
                                             "requestId": request_id})

@@ -100,8 +100,16 @@ def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def leg(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
               keys_dir: Path) -> AsyncIterator[Leg]:
     var = tmp_path_factory.mktemp(f"var-{request.param}")
+    # Dependency timeouts are the production fail-fast values' job in
+    # tests/api/test_faults.py (which sets them short). Here the test process
+    # is client and server on one event loop, on a shared 2-core CI box next to
+    # PostgreSQL: a 50-request burst lags the loop by ~0.3-1 s, and the 1 s Redis
+    # / 3 s statement timeouts then fire on healthy servers (the two CI failures
+    # of session 2 and, most likely, session 1's). Generous values here keep
+    # those tests about their own behaviour.
     common = {"app_env": Env.TEST, "var_dir": var, "keys_dir": keys_dir,
-              "register_sync_seconds": 0}
+              "register_sync_seconds": 0,
+              "db_timeout_seconds": 30.0, "redis_timeout_seconds": 15.0}
     if request.param == "embedded":
         template = var / "template.sqlite3"
         base = Settings(**common, database_url=f"sqlite://{template}", redis_url=None)
