@@ -128,6 +128,17 @@ async def my_notifications(subject_hash: str, *, first: int, after: str | None,
     return await paging.keyset(query, first=first, after=after)
 
 
+async def unread_count(subject_hash: str) -> int:
+    return await Notification.filter(subject_hash=subject_hash, read_at=None).count()
+
+
+async def mark_all_read(subject_hash: str) -> int:
+    """Every unread notification of the citizen; one statement, so a second
+    press (or a retry) marks nothing twice and returns 0."""
+    return await Notification.filter(subject_hash=subject_hash, read_at=None).update(
+        read_at=datetime.now(UTC))
+
+
 async def mark_read(subject_hash: str, ids: list[uuid.UUID]) -> int:
     """Only the citizen's own notifications; others' ids are silently ignored."""
     return await Notification.filter(subject_hash=subject_hash, id__in=ids, read_at=None).update(

@@ -32,9 +32,11 @@ class PrivacyQuery:
                                unread_only: bool = False) -> NotificationConnection:
         paging.check_first(first, info.context.settings.max_page_size)
         await notifications.sync_register_events(info.context.state)
-        page = await notifications.my_notifications(await _subject_hash(info), first=first,
+        subject_hash = await _subject_hash(info)
+        page = await notifications.my_notifications(subject_hash, first=first,
                                                     after=after, unread_only=unread_only)
         return NotificationConnection(
+            subject_hash=subject_hash,
             edges=[NotificationEdge(cursor=c, node=NotificationItem.from_model(n))
                    for n, c in zip(page.items, page.cursors, strict=True)],
             page_info=PageInfo(has_next_page=page.has_next,
@@ -65,3 +67,8 @@ class PrivacyMutation:
             except ValueError:
                 continue
         return await notifications.mark_read(await _subject_hash(info), parsed)
+
+    @strawberry.mutation(description="把本人全部未读通知标为已读；返回实际标记的条数",
+                         permission_classes=[FaceVerified])
+    async def mark_all_notifications_read(self, info: Info) -> int:
+        return await notifications.mark_all_read(await _subject_hash(info))

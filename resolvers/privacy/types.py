@@ -6,6 +6,7 @@ from enum import Enum
 import strawberry
 
 from api.models import DataAccess, Notification
+from api.services import notifications
 from resolvers.properties.types import PageInfo
 
 
@@ -44,6 +45,11 @@ class NotificationEdge:
 class NotificationConnection:
     edges: list[NotificationEdge]
     page_info: PageInfo
+    subject_hash: strawberry.Private[str]
+
+    @strawberry.field(description="未读通知总数（不受分页与 unreadOnly 影响），用于角标")
+    async def unread_count(self) -> int:
+        return await notifications.unread_count(self.subject_hash)
 
 
 @strawberry.enum(description="查询者类型")

@@ -142,3 +142,29 @@ def test_wrong_sms_code_explained_in_chinese(demo_server: Any, phone: Any, shot:
     assert "验证码错误" in text
     assert "还可尝试" in text
     shot(phone, "demo-error-code-mismatch")
+
+
+def test_notifications_count_and_mark_all_read(demo_server: Any, phone: Any, shot: Any) -> None:
+    """Register events on my flat reach 我的消息 with an unread count; 全部标为已读
+    marks every unread message on the server, not only the page on screen."""
+    me = new_citizen(demo_server, photo="tests/fixtures/faces/person_a/reference.jpg",
+                     properties=1)
+    face_login(phone, me["name"], me["id"], landing="[data-test=home-greeting]")
+    phone.click("[data-test=tab-properties]")
+    phone.locator("[data-test=property-card]").first.click()
+    unit = re.search(r"\b\d{12}[A-Z]{2}\d{5}[A-Z]\d{8}\b",
+                     phone.inner_text("[data-test=property-detail]"))
+    assert unit, phone.inner_text("[data-test=property-detail]")
+    for kind, extra in (("OBJECTION", ()), ("PRE_REGISTRATION", ()),
+                        ("SEIZURE", ("--party", "佛山市禅城区人民法院",
+                                     "--document-no", "(2026)粤0604执1号"))):
+        demo_server.cli("register-event", "--unit-no", unit.group(0), "--kind", kind, *extra)
+
+    phone.goto("/demo/#/notifications")
+    expect(phone.locator("[data-test=notification][data-read=false]")).to_have_count(3)
+    expect(phone.locator("[data-test=unread-count]")).to_have_text("3 条未读")
+    shot(phone, "demo-notifications")
+    phone.click("[data-test=mark-read]")
+    expect(phone.locator("[data-test=notice]")).to_contain_text("已将 3 条消息标为已读")
+    expect(phone.locator("[data-test=notification][data-read=true]")).to_have_count(3)
+    expect(phone.locator("[data-test=unread-count]")).to_have_text("没有未读消息")

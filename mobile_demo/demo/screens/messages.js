@@ -39,22 +39,25 @@ function notificationCard(n) {
 export async function notifications(page, ctx) {
   let unreadOnly = false;
   const status = h("div", { class: "slot" });
+  const unread = h("p", { class: "count", test: "unread-count", role: "status" });
   const markRead = button("全部标为已读", { class: "btn btn-small", test: "mark-read" });
   const only = h("input", { type: "checkbox", test: "unread-only" });
   const load = await paged(page, ctx, {
     none: "暂无消息",
     item: notificationCard,
-    head: [h("div", { class: "toolbar" },
+    head: [unread, h("div", { class: "toolbar" },
       h("label", { class: "check secondary" }, only, h("span", {}, "只看未读")), markRead), status],
-    fetchPage: async (after) => (await gql("MyNotifications",
-      { first: PAGE, after, unreadOnly })).myNotifications,
+    fetchPage: async (after) => {
+      const conn = (await gql("MyNotifications", { first: PAGE, after, unreadOnly }))
+        .myNotifications;
+      unread.textContent = conn.unreadCount ? `${conn.unreadCount} 条未读` : "没有未读消息";
+      return conn;
+    },
   });
   only.addEventListener("change", () => { unreadOnly = only.checked; load(); });
+  // Every unread message, not only the page on screen: the server marks them.
   markRead.addEventListener("click", () => busy(markRead, status, async () => {
-    const ids = [...page.querySelectorAll('[data-test="notification"][data-read="false"]')]
-      .map((el) => el.dataset.id);
-    const { markNotificationsRead: count } = ids.length
-      ? await gql("MarkNotificationsRead", { ids }) : { markNotificationsRead: 0 };
+    const { markAllNotificationsRead: count } = await gql("MarkAllNotificationsRead");
     await load();
     show(status, notice(count ? `已将 ${count} 条消息标为已读` : "没有未读消息"));
   }));

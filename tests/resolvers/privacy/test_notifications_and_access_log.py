@@ -83,6 +83,35 @@ class TestRegisterEvents:
         left = (await client.gql(NOTES, {"unread": True}, token=chen))["data"]["myNotifications"]
         assert left["edges"] == []
 
+    async def test_unread_count_and_mark_all(self, client: Client, demo: None) -> None:
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        other = await token_for(client, "何诗琪", HE_SHIQI)
+        units = list(await _units(client, chen))
+        for unit in units[:2]:
+            for kind in ("OBJECTION", "PRE_REGISTRATION"):
+                await client.state.providers.registry.record_event(unit, kind, {"party": "某人"})
+        count = "query { myNotifications(first: 1) { unreadCount edges { node { id } } } }"
+        mark_all = "mutation { markAllNotificationsRead }"
+        first = (await client.gql(count, token=chen))["data"]["myNotifications"]
+        # Counted across pages, not only the page asked for.
+        assert len(first["edges"]) == 1
+        total = first["unreadCount"]
+        assert total == 4  # two events on each of two units; co-holders get their own
+        # Another citizen's "mark all" touches none of his.
+        assert (await client.gql(mark_all, token=other))["data"]["markAllNotificationsRead"] == 0
+        assert (await client.gql(count, token=chen))["data"]["myNotifications"][
+            "unreadCount"] == total
+        others_unread = await Notification.filter(read_at=None).count() - total
+        assert (await client.gql(mark_all, token=chen))["data"][
+            "markAllNotificationsRead"] == total
+        assert await Notification.filter(read_at=None).count() == others_unread
+        assert (await client.gql(count, token=chen))["data"]["myNotifications"][
+            "unreadCount"] == 0
+        # A second press (or a retried request) marks nothing twice.
+        assert (await client.gql(mark_all, token=chen))["data"]["markAllNotificationsRead"] == 0
+        left = (await client.gql(NOTES, {"unread": True}, token=chen))["data"]["myNotifications"]
+        assert left["edges"] == []
+
 
 class TestAccessLog:
     async def test_own_reads_are_logged_and_audited(self, client: Client, demo: None) -> None:
