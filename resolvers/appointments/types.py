@@ -15,7 +15,7 @@ from api.models import QueueTicket as TicketModel
 from api.models import Slot as SlotModel
 from api.services import appointment_errors as ae
 from api.services import appointment_queue, ratings
-from api.services.appointment_calendar import SERVICE_ITEMS
+from api.services.appointment_calendar import SERVICE_ITEMS, SlotRow
 from api.services.appointment_queue import TicketStatus
 from api.services.platform import DISTRICT_NAMES
 from resolvers.certificates.types import IdempotencyConflict
@@ -82,7 +82,7 @@ class Slot:
     remaining: int = strawberry.field(description="剩余可约数")
 
     @classmethod
-    def from_model(cls, s: SlotModel) -> Slot:
+    def from_model(cls, s: SlotModel | SlotRow) -> Slot:
         return cls(id=strawberry.ID(str(s.id)), starts_at=s.starts_at, ends_at=s.ends_at,
                    capacity=s.capacity, remaining=max(s.capacity - s.booked, 0))
 
