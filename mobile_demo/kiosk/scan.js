@@ -1,6 +1,6 @@
 // 扫码签到（已预约）without logging in: the citizen holds the booking's QR code
 // (shown in the mini-program: Appointment.checkInQr, content checkInCode, a
-// signed code) to the hall's scanner, which acts as a keyboard: it types the
+// short code with a MAC) to the hall's scanner, which acts as a keyboard: it types the
 // code into the focused input and presses Enter. checkInByCode answers the
 // ticket (a second scan: the same ticket); the kiosk shows it big and goes
 // back to the welcome screen by itself. The code is a credential: it only

@@ -66,10 +66,13 @@ def issue_holdings_certificate(page: Any) -> str:
     return str(page.inner_text("[data-test=cert-number]"))
 
 
-def book_first_slot(page: Any) -> None:
-    """The first free slot of the default hall and item."""
+def book_first_slot(page: Any, *, day: int = 0) -> None:
+    """The first free slot of the default hall and item, on the ``day``-th
+    released day shown (0: the first, today while today has slots left)."""
     page.goto("/demo/#/")
     page.click("[data-test=entry-appointments-new]")
+    if day:
+        page.locator("[data-test=slot-day]").nth(day).click()
     page.locator("[data-test=slot]").first.click()
     page.click("[data-test=book-submit]")
     expect(page.locator("[data-test=notice]")).to_contain_text("预约成功")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -13,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+import qrcode
 
 from api.idnumber import build
 from api.models import AuditEvent, Booking, Slot
@@ -256,11 +258,25 @@ async def test_check_in_by_qr_code_at_the_kiosk(client: Client, halls: None,
     two = await client.gql("query { myAppointments { a: checkInQr b: checkInQr } }", token=me)
     assert two["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert len(two["errors"]) == 1
+    # Short, in QR's alphanumeric set: a version-3 code a scanner reads off a phone.
+    assert re.fullmatch(r"FSCK1[A-Z2-7]{48}", code), code  # 53 characters
+    symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    symbol.add_data(code)
+    symbol.make(fit=True)
+    assert symbol.version <= 3
     # A forged or altered code, or a code of another kind, answers as missing.
-    head, payload, sig = code.split(".")
-    forged = ".".join([head, payload, sig[:-4] + ("AAAA" if sig[-4:] != "AAAA" else "BBBB")])
+    raw = base64.b32decode(code[5:])
+    flipped = [raw[:i] + bytes([raw[i] ^ 1]) + raw[i + 1:] for i in (0, 15, 16, 19, 20, 29)]
+    altered = ["FSCK1" + base64.b32encode(r).decode() for r in flipped]  # id, expiry, tag
+    theirs = (await client.gql(BOOK, {"input": {"slotId": slot["id"], "serviceItem":
+                                                "TRANSFER"}}, token=other))["data"]
+    assert theirs["bookAppointment"]["__typename"] == "BookingConfirmed", theirs
+    # Their booking id under my code's tag: the MAC covers the id.
+    their_id = uuid.UUID(theirs["bookAppointment"]["appointment"]["id"]).bytes
+    spliced = "FSCK1" + base64.b32encode(their_id + raw[16:]).decode()
     access = await token_for(client, "测试", build("440604", date(1990, 1, 1), 99), level="L1")
-    for bad in ("", "x" * 40, forged, access):
+    for bad in ("", "x" * 40, "FSCK1" + "A" * 48, code[:-1], code + "A", spliced, access,
+                *altered):
         body = await client.gql(CHECK_IN_BY_CODE, {"c": bad})
         assert body["data"]["checkInByCode"] == {"__typename": "AppointmentNotFound",
                                                  "code": "APPOINTMENT_NOT_FOUND"}, bad
@@ -281,6 +297,15 @@ async def test_check_in_by_qr_code_at_the_kiosk(client: Client, halls: None,
     # A check-in code is not a bearer token: sent as one, the caller is anonymous.
     me_as_code = await client.gql("query { me { maskedName } }", token=code)
     assert me_as_code["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # A scanner that types lower case (or adds a newline) is read the same.
+    assert (await client.gql(CHECK_IN_BY_CODE, {"c": code.lower() + "\n"}))["data"][
+        "checkInByCode"]["ticket"] == first["ticket"]
+    # A code is good until its check-in window closes, not after.
+    their_code = (await client.gql("query { myAppointments { checkInCode } }", token=other))[
+        "data"]["myAppointments"][0]["checkInCode"]
+    clock["at"] = datetime(2026, 5, 7, 23, 0, tzinfo=cal.SHANGHAI)
+    late = (await client.gql(CHECK_IN_BY_CODE, {"c": their_code}))["data"]["checkInByCode"]
+    assert late["__typename"] == "AppointmentNotFound"
     # Once checked in, the appointment shows no code any more.
     after = (await client.gql("query { myAppointments { id status checkInCode } }", token=me))
     assert after["data"]["myAppointments"] == [{"id": booked, "status": "CHECKED_IN",
