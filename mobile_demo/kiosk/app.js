@@ -22,11 +22,16 @@ export const state = {
   task: null,              // the task chosen before logging in
 };
 
-export const KIOSK_HALL = "FS-CENTRE"; // the hall this terminal stands in (walk-in default)
+const params = new URLSearchParams(location.search);
+
+/** The hall this terminal stands in (the walk-in default): set per terminal
+ * when it is installed, `/kiosk/?hall=FS-440604`; the city centre otherwise.
+ * Only an id's shape is checked here; the list of halls decides. */
+const HALL_PARAM = params.get("hall") || "";
+export const KIOSK_HALL = /^[A-Z0-9-]{2,32}$/.test(HALL_PARAM) ? HALL_PARAM : "FS-CENTRE";
 
 // -- idle ------------------------------------------------------------------------
 
-const params = new URLSearchParams(location.search);
 const IDLE = clamp(Number.parseInt(params.get("idle") || "60", 10) || 60, 2, 600);
 const WARN = Math.min(10, Math.max(2, Math.floor(IDLE / 3)));
 const FINAL = Math.min(IDLE, 20); // after a task ends: log out soon

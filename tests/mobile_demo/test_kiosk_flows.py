@@ -47,8 +47,9 @@ def citizen(demo_server: DemoServer) -> Callable[..., tuple[str, str]]:
     return make
 
 
-def _open(page: Any, idle: int | None = None) -> None:
-    page.goto("/kiosk/" + (f"?idle={idle}" if idle else ""))
+def _open(page: Any, idle: int | None = None, hall: str | None = None) -> None:
+    query = "&".join(f"{k}={v}" for k, v in (("idle", idle), ("hall", hall)) if v)
+    page.goto("/kiosk/" + (f"?{query}" if query else ""))
     page.locator("[data-test=task-certificate]").wait_for()
 
 
@@ -407,10 +408,12 @@ def test_small_portrait_screen_keeps_big_touch_targets(new_page: Callable[..., A
 def test_walk_in_ticket_or_the_halls_closed_answer(
         kiosk: Any, citizen: Callable[..., tuple[str, str]]) -> None:
     name, number = citizen(properties=0)
-    _open(kiosk)
+    _open(kiosk, hall="FS-440607")  # a terminal installed in the 三水 hall
     _login(kiosk, "walkin", name, number)
-    kiosk.click("[data-test=hall][data-id=FS-440607]")
-    assert kiosk.get_attribute("[data-test=hall][data-id=FS-440607]", "aria-pressed") == "true"
+    # Its own hall is chosen already.
+    expect(kiosk.locator("[data-test=hall][data-id=FS-440607]")).to_have_attribute(
+        "aria-pressed", "true")
+    assert kiosk.get_attribute("[data-test=hall][data-id=FS-CENTRE]", "aria-pressed") == "false"
     kiosk.click("[data-test=item-MORTGAGE]")
     answer = kiosk.locator("[data-test=ticket-code], [data-test=walkin-result] [data-test=error]")
     answer.first.wait_for()
