@@ -253,6 +253,19 @@ def _subject(cert: asn1_x509.Certificate) -> str:
     return x509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string()
 
 
+def _parse_eagerly(material: _Material) -> None:
+    """Parse the shared certificates completely, once, before any thread uses them.
+
+    asn1crypto parses lazily and fills its caches (a ``Name``'s native dict,
+    say) without a lock. Several threads sealing at once with a fresh signer
+    read a half-built dict: ``KeyError: 'organization_name'`` from pyHanko's
+    ``subject_name``, an internal error for a citizen issuing a certificate.
+    Fully parsed, the objects are only read afterwards."""
+    for cert in (material.root, material.signer.signing_cert, material.timestamper.tsa_cert):
+        _ = cert.native
+    _ = material.signer.subject_name
+
+
 class LocalSealProvider:
     """Seals and checks PDFs with a test PKI kept under ``directory``."""
 
@@ -269,13 +282,15 @@ class LocalSealProvider:
                 root_cert, seal_cert = _asn1_cert(root[1]), _asn1_cert(seal[1])
                 # Built once: SimpleSigner / the TSA hold the parsed keys and chain, so
                 # each seal only hashes and signs.
-                self._material = _Material(
+                material = _Material(
                     root=root_cert,
                     signer=signers.SimpleSigner(
                         signing_cert=seal_cert, signing_key=_asn1_key(seal[0]),
                         cert_registry=SimpleCertificateStore.from_certs([root_cert])),
                     timestamper=_EcdsaTimeStamper(tsa, [root_cert]),
                 )
+                _parse_eagerly(material)
+                self._material = material
             return self._material
 
     def trust_roots(self) -> list[bytes]:

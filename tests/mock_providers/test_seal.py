@@ -214,3 +214,24 @@ async def test_concurrent_first_use_creates_one_pki(provider: LocalSealProvider)
     results = await asyncio.gather(*(provider.validate_pdf(pdf) for pdf in pdfs))
 
     assert [r.reason_code for r in results] == ["OK"] * 4
+
+
+def test_shared_certificates_are_parsed_before_any_thread_signs(seal_dir: Path) -> None:
+    """asn1crypto fills its parse caches without a lock: sealing from several
+    threads with a fresh signer once read a half-built subject (``KeyError:
+    'organization_name'`` under load in CI). The load parses them fully first."""
+    LocalSealProvider(seal_dir).trust_roots()  # create the PKI
+    material = LocalSealProvider(seal_dir)._load()
+    for cert in (material.root, material.signer.signing_cert, material.timestamper.tsa_cert):
+        subject = cert["tbs_certificate"]["subject"]
+        assert subject._native is not None, "a Name left to be parsed lazily by signing threads"
+
+
+async def test_concurrent_first_signs_of_fresh_providers(seal_dir: Path) -> None:
+    LocalSealProvider(seal_dir).trust_roots()
+    pdf = make_pdf()
+    for _ in range(8):  # the race hit ~1 round in 70 before the fix; this is a smoke check
+        fresh = LocalSealProvider(seal_dir)
+        signed = await asyncio.gather(*(fresh.sign_pdf(pdf, reason=REASON, location="佛山市")
+                                        for _ in range(3)))
+        assert all(s.startswith(b"%PDF") for s in signed)
