@@ -261,7 +261,9 @@ def _parse_eagerly(material: _Material) -> None:
     read a half-built dict: ``KeyError: 'organization_name'`` from pyHanko's
     ``subject_name``, an internal error for a citizen issuing a certificate.
     Fully parsed, the objects are only read afterwards."""
-    for cert in (material.root, material.signer.signing_cert, material.timestamper.tsa_cert):
+    signing_cert = material.signer.signing_cert
+    assert signing_cert is not None  # set from seal.cert.pem above
+    for cert in (material.root, signing_cert, material.timestamper.tsa_cert):
         _ = cert.native
     _ = material.signer.subject_name
 
