@@ -109,7 +109,8 @@ async def leg(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     # those tests about their own behaviour.
     common = {"app_env": Env.TEST, "var_dir": var, "keys_dir": keys_dir,
               "register_sync_seconds": 0,
-              "db_timeout_seconds": 30.0, "redis_timeout_seconds": 15.0}
+              "db_timeout_seconds": 30.0, "redis_timeout_seconds": 15.0,
+              "readiness_timeout_seconds": 15.0}
     if request.param == "embedded":
         template = var / "template.sqlite3"
         base = Settings(**common, database_url=f"sqlite://{template}", redis_url=None)

@@ -113,7 +113,8 @@ async def _their_booking(c: Client, other: str) -> tuple[str, str]:
     from mock_providers.halls import seed_halls
 
     await seed_halls()
-    today = datetime.now(SHANGHAI).date()
+    # From tomorrow: today's first free slot may start before the booking lands.
+    today = datetime.now(SHANGHAI).date() + timedelta(days=1)
     slots = (await c.gql("query ($f: String!, $t: String!) { availableSlots(hallId: "
                          "\"FS-CENTRE\", serviceItem: OTHER, from: $f, to: $t) { id } }",
                          {"f": today.isoformat(), "t": (today + timedelta(days=6)).isoformat()}

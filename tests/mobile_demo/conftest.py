@@ -291,8 +291,11 @@ def _playwright(_browser_available: None) -> Iterator[Any]:
     # While the sync API is started it leaves an event loop marked running in
     # this thread, so no async test may run after it: see
     # pytest_collection_modifyitems below, which runs this directory last.
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() has its own 5 s default, apart from the pages' timeout: the
+    # first certificate of a run (cold PDF path) took 2.5 s under load.
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     with sync_playwright() as pw:
         yield pw
 
