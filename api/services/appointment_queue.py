@@ -11,11 +11,11 @@ people ahead of a citizen and the estimated wait.
 from __future__ import annotations
 
 import base64
-import binascii
 import contextlib
 import hashlib
 import hmac
 import math
+import re
 import struct
 import uuid
 from dataclasses import dataclass
@@ -140,6 +140,7 @@ async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
 CHECK_IN_PREFIX = "FSCK1"
 _CHECK_IN_TAG = 10
 _CHECK_IN_LEN = len(CHECK_IN_PREFIX) + 48  # base32 of 30 bytes, no padding
+_CHECK_IN_SHAPE = re.compile(CHECK_IN_PREFIX + "[A-Z2-7]{48}")
 
 
 def _check_in_key(ring: Keyring) -> bytes:
@@ -172,20 +173,22 @@ def read_check_in_code(ring: Keyring, code: str, at: datetime | None = None
                        ) -> tuple[uuid.UUID, str] | None:
     """(booking id, a reference for the audit) of a genuine, unexpired code;
     None for anything else (altered, forged, expired, another kind of text)."""
-    code = code.strip().upper()
-    if len(code) != _CHECK_IN_LEN or not code.startswith(CHECK_IN_PREFIX):
+    code = code.strip()
+    # ASCII first: str.upper() maps some other letters onto ASCII ones (ſ -> S).
+    if len(code) != _CHECK_IN_LEN or not code.isascii():
         return None
-    try:
-        raw = base64.b32decode(code.removeprefix(CHECK_IN_PREFIX))  # 30 bytes: no padding
-    except (binascii.Error, ValueError):
+    code = code.upper()
+    if not _CHECK_IN_SHAPE.fullmatch(code):
         return None
+    raw = base64.b32decode(code.removeprefix(CHECK_IN_PREFIX))  # 30 bytes, no padding
     body, tag = raw[:-_CHECK_IN_TAG], raw[-_CHECK_IN_TAG:]
     if not hmac.compare_digest(tag, _check_in_tag(ring, body)):
         return None
     (expires_minute,) = struct.unpack(">I", body[16:])
     if expires_minute * 60 < cal.utc(at).timestamp():
         return None
-    return uuid.UUID(bytes=body[:16]), tag.hex()[:12]
+    # The audit's reference to the code: a hash, so the trail holds no part of it.
+    return uuid.UUID(bytes=body[:16]), hashlib.sha256(tag).hexdigest()[:12]
 
 
 def qr_data_url(text: str) -> str:

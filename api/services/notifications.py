@@ -132,11 +132,14 @@ async def unread_count(subject_hash: str) -> int:
     return await Notification.filter(subject_hash=subject_hash, read_at=None).count()
 
 
-async def mark_all_read(subject_hash: str) -> int:
-    """Every unread notification of the citizen; one statement, so a second
-    press (or a retry) marks nothing twice and returns 0."""
-    return await Notification.filter(subject_hash=subject_hash, read_at=None).update(
-        read_at=datetime.now(UTC))
+async def mark_all_read(subject_hash: str, up_to: datetime | None = None) -> int:
+    """Every unread notification of the citizen (dated ``up_to`` or earlier,
+    when given: a seizure that arrives after the list was shown stays
+    unread); one statement, so a second press (or a retry) returns 0."""
+    query = Notification.filter(subject_hash=subject_hash, read_at=None)
+    if up_to is not None:
+        query = query.filter(at__lte=up_to)
+    return await query.update(read_at=datetime.now(UTC))
 
 
 async def mark_read(subject_hash: str, ids: list[uuid.UUID]) -> int:

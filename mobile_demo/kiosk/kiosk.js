@@ -1,6 +1,6 @@
 // 自助服务一体机 (self-service kiosk): portrait touch screen in a registration
 // hall. Card + face login, print a certificate, check in / take a ticket, rate;
-// 扫码签到 (the booking's signed QR code) without logging in.
+// 扫码签到 (the booking's QR code) without logging in.
 // Talks to the API only through /ui/gql.js (persisted Kiosk* operations) with
 // its own token store (store.js). Nothing personal in URLs, logs or storage;
 // logout (button, end of task, idle timeout) wipes tokens and memory.

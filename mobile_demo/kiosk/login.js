@@ -21,7 +21,7 @@ const TASKS = [
 ];
 
 register("home", () => {
-  // 扫码签到 needs no login: the booking's signed QR code is enough.
+  // 扫码签到 needs no login: the booking's QR code is enough.
   const scan = h("button", { type: "button", class: ["tile", "tile-wide", "icon-qr"], test: "task-scan",
                              on: { click: () => show("scan") } },
   h("span", { class: "tile-label" }, "扫码签到（已预约）"),

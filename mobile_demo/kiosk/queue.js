@@ -1,5 +1,5 @@
 // Check in for today's booking (from the list after logging in, or by the
-// booking's signed QR code: checkInByCode, see scan.js for the no-login way),
+// booking's QR code: checkInByCode, see scan.js for the no-login way),
 // walk-in tickets, and the ticket screen (number, hall, people ahead,
 // estimated wait). The server decides the check-in window, priority and the
 // numbers; the kiosk shows its answers.
@@ -40,7 +40,7 @@ register("checkin", async () => {
     button("没有预约，现场取号", "go-walkin", () => show("walkin"), "secondary wide"));
 });
 
-/** The booking's QR code: the hall's scanner types its content (a signed
+/** The booking's QR code: the hall's scanner types its content (a MAC-protected
  * check-in code, not the appointment id) + Enter; checkInByCode needs no login. */
 export function qrForm(onCode, { label = "或扫描预约二维码签到", submitText = "扫码签到",
                                  autofocus = false } = {}) {
@@ -72,7 +72,7 @@ export function qrForm(onCode, { label = "或扫描预约二维码签到", submi
 export async function checkInByCode(code, priority, result, next) {
   result.replaceChildren(h("p", { class: "loading" }, "正在签到…"));
   try {
-    // Anonymous on purpose: the signed code is the credential (one request, never a batch).
+    // Anonymous on purpose: the code is the credential (one request, never a batch).
     const r = (await call("KioskCheckInByCode", { code, priority }, { auth: false })).checkInByCode;
     if (r.__typename === "CheckedIn") return show(next, { ticket: r.ticket });
     result.replaceChildren(errorBox(r));

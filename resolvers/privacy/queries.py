@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -70,5 +72,10 @@ class PrivacyMutation:
 
     @strawberry.mutation(description="把本人全部未读通知标为已读；返回实际标记的条数",
                          permission_classes=[FaceVerified])
-    async def mark_all_notifications_read(self, info: Info) -> int:
-        return await notifications.mark_all_read(await _subject_hash(info))
+    async def mark_all_notifications_read(
+        self, info: Info,
+        up_to: Annotated[datetime | None, strawberry.argument(
+            description="只标记此时间及以前的通知：传入已向用户展示的最新一条的 at，"
+                        "展示之后才到达的通知保持未读")] = None,
+    ) -> int:
+        return await notifications.mark_all_read(await _subject_hash(info), up_to)

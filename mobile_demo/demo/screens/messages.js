@@ -38,6 +38,7 @@ function notificationCard(n) {
 
 export async function notifications(page, ctx) {
   let unreadOnly = false;
+  let newest = null; // the newest message shown: "mark all" stops there
   const status = h("div", { class: "slot" });
   const unread = h("p", { class: "count", test: "unread-count", role: "status" });
   const markRead = button("全部标为已读", { class: "btn btn-small", test: "mark-read" });
@@ -50,14 +51,17 @@ export async function notifications(page, ctx) {
     fetchPage: async (after) => {
       const conn = (await gql("MyNotifications", { first: PAGE, after, unreadOnly }))
         .myNotifications;
+      if (!after) newest = conn.edges[0]?.node.at ?? null;
       unread.textContent = conn.unreadCount ? `${conn.unreadCount} 条未读` : "没有未读消息";
       return conn;
     },
   });
   only.addEventListener("change", () => { unreadOnly = only.checked; load(); });
-  // Every unread message, not only the page on screen: the server marks them.
+  // Every unread message up to the newest shown, not only the page on screen:
+  // the server marks them; one that arrived since stays unread.
   markRead.addEventListener("click", () => busy(markRead, status, async () => {
-    const { markAllNotificationsRead: count } = await gql("MarkAllNotificationsRead");
+    const { markAllNotificationsRead: count } = newest
+      ? await gql("MarkAllNotificationsRead", { upTo: newest }) : { markAllNotificationsRead: 0 };
     await load();
     show(status, notice(count ? `已将 ${count} 条消息标为已读` : "没有未读消息"));
   }));

@@ -275,8 +275,12 @@ async def test_check_in_by_qr_code_at_the_kiosk(client: Client, halls: None,
     their_id = uuid.UUID(theirs["bookAppointment"]["appointment"]["id"]).bytes
     spliced = "FSCK1" + base64.b32encode(their_id + raw[16:]).decode()
     access = await token_for(client, "测试", build("440604", date(1990, 1, 1), 99), level="L1")
+    # Letters that str.upper() maps onto ASCII (ſ -> S, ı -> I) are not the code.
+    lookalike = code[:5] + code[5:].lower().replace("s", "ſ").replace("i", "ı")
+    padded = code[:-8] + "A" * 3 + "=" * 5
     for bad in ("", "x" * 40, "FSCK1" + "A" * 48, code[:-1], code + "A", spliced, access,
-                *altered):
+                padded, "FSCK1" + "A" * 10_000, *altered,
+                *([lookalike] if lookalike.lower() != code.lower() else [])):
         body = await client.gql(CHECK_IN_BY_CODE, {"c": bad})
         assert body["data"]["checkInByCode"] == {"__typename": "AppointmentNotFound",
                                                  "code": "APPOINTMENT_NOT_FOUND"}, bad

@@ -18,6 +18,7 @@ NOTES = """query ($unread: Boolean!) { myNotifications(first: 50, unreadOnly: $u
 ACCESS = """query { myDataAccessLog(first: 50) { edges { node {
   accessorKind accessorName channel purpose scope } } } }"""
 MINE = "query { myProperties(first: 10) { edges { node { unitNo isMortgaged isSeized isTransferable } } } }"
+NOTES_AT = "query { myNotifications(first: 5) { edges { node { kind at } } } }"
 MARK = "mutation ($ids: [ID!]!) { markNotificationsRead(ids: $ids) }"
 
 
@@ -109,6 +110,23 @@ class TestRegisterEvents:
             "unreadCount"] == 0
         # A second press (or a retried request) marks nothing twice.
         assert (await client.gql(mark_all, token=chen))["data"]["markAllNotificationsRead"] == 0
+        # upTo: what arrived after the list was shown stays unread.
+        shown = (await client.gql(count, token=chen))["data"]["myNotifications"]
+        await client.state.providers.registry.record_event(units[0], "SEIZURE", {
+            "party": "佛山市禅城区人民法院", "document_no": "(2026)粤0604执7号",
+            "ends_on": "2029-11-24"})
+        newest = (await client.gql(NOTES_AT, token=chen))["data"]["myNotifications"]["edges"]
+        seizure_at = newest[0]["node"]["at"]
+        assert newest[0]["node"]["kind"] == "SEIZURE"
+        before = newest[1]["node"]["at"]  # the newest the citizen had seen
+        assert shown["unreadCount"] == 0
+        upto = "mutation ($t: DateTime) { markAllNotificationsRead(upTo: $t) }"
+        assert (await client.gql(upto, {"t": before}, token=chen))["data"][
+            "markAllNotificationsRead"] == 0
+        assert (await client.gql(count, token=chen))["data"]["myNotifications"][
+            "unreadCount"] == 1
+        assert (await client.gql(upto, {"t": seizure_at}, token=chen))["data"][
+            "markAllNotificationsRead"] == 1
         left = (await client.gql(NOTES, {"unread": True}, token=chen))["data"]["myNotifications"]
         assert left["edges"] == []
 
