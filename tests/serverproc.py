@@ -45,11 +45,17 @@ class ServerProcess:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def clean_env() -> dict[str, str]:
+    """The caller's environment without its app settings (``FSREG_*``, the
+    database, store and port): a test server gets only what the test sets."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith("FSREG_") and k not in ("DATABASE_URL", "REDIS_URL", "PORT")}
+
+
 def embedded_env(var_dir: Path, **extra: str) -> dict[str, str]:
     """The embedded default (SQLite file + in-process store) under ``var_dir``."""
     var_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("FSREG_") and k not in ("DATABASE_URL", "REDIS_URL", "PORT")}
+    env = clean_env()
     env.update({"APP_ENV": "test", "FSREG_VAR_DIR": str(var_dir),
                 "DATABASE_URL": f"sqlite://{var_dir / 'fsreg.sqlite3'}", **extra})
     return env

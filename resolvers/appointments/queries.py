@@ -46,7 +46,7 @@ class AppointmentQuery:
         last = appointment_calendar.parse_day(to, "to")
         rows = await appointment_calendar.available_slots(
             info.context.settings, str(hall_id), service_item.name, first, last)
-        return [Slot.from_model(s) for s in rows]
+        return [Slot.from_row(s) for s in rows]
 
     @strawberry.field(description="我的预约（最近 50 条）", permission_classes=[IsCitizen])
     async def my_appointments(self, info: Info) -> list[Appointment]:

@@ -12,7 +12,6 @@ from api.errors import InvalidArgument
 from api.models import Booking as BookingModel
 from api.models import Hall as HallModel
 from api.models import QueueTicket as TicketModel
-from api.models import Slot as SlotModel
 from api.services import appointment_errors as ae
 from api.services import appointment_queue, ratings
 from api.services.appointment_calendar import SERVICE_ITEMS, SlotRow
@@ -82,7 +81,7 @@ class Slot:
     remaining: int = strawberry.field(description="剩余可约数")
 
     @classmethod
-    def from_model(cls, s: SlotModel | SlotRow) -> Slot:
+    def from_row(cls, s: SlotRow) -> Slot:
         return cls(id=strawberry.ID(str(s.id)), starts_at=s.starts_at, ends_at=s.ends_at,
                    capacity=s.capacity, remaining=max(s.capacity - s.booked, 0))
 

@@ -39,14 +39,13 @@ async def test_start_loads_every_worker(pool: FacePool) -> None:
 
 async def test_concurrent_embeds_run_off_the_event_loop(
         pool: FacePool, face_bytes: Callable[[str], bytes]) -> None:
-    # Eight embeds are ~0.8 s of dlib. The loop thread's own CPU time shows
-    # where they ran: ~0.03-0.05 s for sending images and reading answers,
-    # ~0.8 s or more had any run on the loop. (Not a wall-clock tick: with two
-    # dlib workers on two cores, the loop's thread is simply not scheduled now
-    # and then, which says nothing about who blocked it.)
-    # A loop blocked waiting (not computing) shows in a 5 ms ticker instead:
-    # free, it ticks ~100 times while the embeds run (~50 under heavy load);
-    # blocked on each embed in turn, it gets a turn only between them (<= ~9).
+    # Eight embeds are ~0.8 s of dlib. Two measures, neither a lateness bound
+    # (with two dlib workers on two cores the loop's thread is sometimes just
+    # not scheduled: a single 0.14 s late tick flaked under load):
+    # - the loop thread's own CPU: ~0.02-0.05 s for sending images and reading
+    #   answers, ~0.8 s had the embeds been computed on the loop;
+    # - a 5 ms ticker's count, for a loop blocked *waiting* on the workers:
+    #   ~150 ticks free, 2 when each embed is awaited synchronously.
     ticks = 0
 
     async def ticker(stop: asyncio.Event) -> None:

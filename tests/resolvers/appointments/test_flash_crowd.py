@@ -9,7 +9,6 @@ import asyncio
 import collections
 import contextlib
 import json
-import os
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from api.services import appointment_calendar as cal
 from api.services import citizens, sessions
 from mock_providers.halls import seed_halls
 from tests.conftest import Client, Leg
-from tests.serverproc import serve
+from tests.serverproc import clean_env, serve
 
 CLIENTS, SLOTS, CAPACITY, CONNECTIONS = 1000, 4, 5, 100
 BOOK = ("mutation Book($slot: ID!, $key: String) { bookAppointment(input: {slotId: $slot, "
@@ -40,9 +39,7 @@ def _server(client: Client, workers: int = 2) -> Iterator[tuple[str, subprocess.
     # >= 4x margin on the 1 s Redis / 3 s statement defaults here (measured
     # under load); this test judges correctness, bench/flash_crowd.py measures
     # the production settings.
-    inherited = {k: v for k, v in os.environ.items()
-                 if not k.startswith("FSREG_") and k not in ("DATABASE_URL", "REDIS_URL", "PORT")}
-    env = {**inherited, "APP_ENV": "test", "DATABASE_URL": s.database_url,
+    env = {**clean_env(), "APP_ENV": "test", "DATABASE_URL": s.database_url,
            "REDIS_URL": str(s.redis_url), "FSREG_KEYS_DIR": str(s.keys_dir),
            "FSREG_VAR_DIR": str(s.var_dir), "FSREG_REGISTER_SYNC_SECONDS": "0",
            "FSREG_REDIS_TIMEOUT_SECONDS": "5", "FSREG_DB_TIMEOUT_SECONDS": "10"}
