@@ -31,7 +31,13 @@ from api.persisted import PersistedOperations
 from api.providers.container import build_providers
 from api.schema import build_schema
 from api.services import consent
-from api.settings import Settings, get_settings
+from api.settings import (
+    ConfigurationError,
+    Settings,
+    get_settings,
+    production_refusals,
+    refusal_message,
+)
 from api.state import AppState
 from auth.backend import TokenBackend
 
@@ -78,6 +84,10 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
     if os.environ.get("FSREG_SETUP_LOGGING") == "1":
         configure_logging()
     install_redaction()
+    # Settings built with model_copy/model_construct skip their validators: check
+    # again, before a port is bound, that production has its shared stores.
+    if problems := production_refusals(settings):
+        raise ConfigurationError(refusal_message(problems))
     # Fail at construction, before a port is bound, when keys are missing or
     # are development keys in production (RELIABILITY 22).
     keyring = load_keyring(settings)

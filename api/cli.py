@@ -61,8 +61,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ["FSREG_SETUP_LOGGING"] = "1"
     # Build once in the parent so a bad configuration fails before binding.
     from api.app import create_app
+    from api.keys import KeyringError
+    from api.settings import ConfigurationError
 
-    create_app(settings)
+    try:
+        create_app(settings)
+    except (ConfigurationError, KeyringError) as exc:
+        print(f"configuration refused: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
     options: dict[str, Any] = {
         "factory": True, "host": args.host or settings.host, "port": args.port or settings.port,
         "log_config": None, "timeout_graceful_shutdown": 20, "proxy_headers": False}
@@ -353,9 +359,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _load_settings(command: str) -> Settings | None:
+    """The settings, or ``None`` after printing why the environment is refused
+    (e.g. production without ``REDIS_URL``): a clear line, not a traceback."""
+    from pydantic import ValidationError
+
+    if command == "export-schema":
+        return Settings(app_env=Env.DEVELOPMENT)
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"configuration refused: {error['msg'].removeprefix('Value error, ')}",  # noqa: T201
+                  file=sys.stderr)
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = get_settings()
-    if args.command == "export-schema":
-        settings = Settings(app_env=Env.DEVELOPMENT)
+    settings = _load_settings(args.command)
+    if settings is None:
+        return 2
     return int(args.func(args, settings))
