@@ -47,8 +47,9 @@ log = logging.getLogger("api.app")
 def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
     """Background jobs, all idempotent so every worker may run them: reading
     register events into notifications, recording no-shows, the SMS
-    reminders the day before an appointment, the 基本满意 default ratings and
-    the 好差评 outbox delivery."""
+    reminders the day before an appointment, the 基本满意 default ratings, the
+    好差评 outbox delivery and the audit trail's checkpoints (when due; several
+    workers anchoring at once leave one checkpoint)."""
     interval = state.settings.register_sync_seconds
     if interval <= 0:
         return None
@@ -56,6 +57,7 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
     async def loop() -> None:
         from datetime import UTC, datetime
 
+        from api.services import audit_anchor
         from api.services.appointments import send_reminders, sweep_no_shows
         from api.services.notifications import sync_register_events
         from api.services.ratings import apply_default_ratings
@@ -71,6 +73,8 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
                 await send_reminders(state, now)
                 await apply_default_ratings(state.settings, now)
                 await deliver_due(state.settings, state.providers.rating, now)
+                await audit_anchor.periodic(state.providers.seal, state.providers.archive,
+                                            state.settings.audit_checkpoint_seconds, now)
             except Exception:  # keep going after a transient failure; it is logged
                 log.exception("background job failed")
 

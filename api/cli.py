@@ -161,21 +161,6 @@ def cmd_export_schema(_: argparse.Namespace, __: Settings) -> int:
     return 0
 
 
-def cmd_verify_audit(_: argparse.Namespace, settings: Settings) -> int:
-    from api.services import audit
-
-    async def go() -> audit.VerifyResult:
-        async with database(settings):
-            return await audit.verify()
-
-    result = asyncio.run(go())
-    if result.ok:
-        print(f"audit trail intact: {result.checked} events")  # noqa: T201
-        return 0
-    print(f"audit trail broken at row {result.first_bad_seq}: {result.problem}")  # noqa: T201
-    return 1
-
-
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     """The mock SMS gateway's last messages: how a developer reads a login code."""
     if settings.is_production:
@@ -253,6 +238,7 @@ def cmd_run_jobs(_: argparse.Namespace, settings: Settings) -> int:
     from api.keys import load_keyring
     from api.kv import open_kv
     from api.providers.container import build_providers
+    from api.services import audit_anchor
     from api.services.appointments import send_reminders, sweep_no_shows
     from api.services.notifications import sync_register_events
     from api.services.ratings import apply_default_ratings
@@ -275,6 +261,9 @@ def cmd_run_jobs(_: argparse.Namespace, settings: Settings) -> int:
                 reminders = await send_reminders(state, now)
                 defaults = await apply_default_ratings(settings, now)
                 sent = await deliver_due(settings, state.providers.rating, now)
+                # run-jobs is the cron fallback: anchor whenever the head moved.
+                await audit_anchor.write_checkpoint(state.providers.seal, now)
+                await audit_anchor.deliver_due(state.providers.archive, now)
                 return events, no_shows, reminders, defaults, sent
             finally:
                 await kv.aclose()
@@ -354,8 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_staff_token)
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema)
-    sub.add_parser("verify-audit", help="verify the hash-chained audit trail").set_defaults(
-        func=cmd_verify_audit)
+    from api import cli_audit
+
+    cli_audit.add_commands(sub)
     return p
 
 

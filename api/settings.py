@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     # How often each worker reads new register events into notifications
     # (0: only when a citizen opens their notifications).
     register_sync_seconds: float = 30.0
+    # How often the background loop anchors the audit chain in a signed,
+    # timestamped checkpoint (0: only ``audit-checkpoint`` / ``run-jobs``).
+    # Rows appended after the newest checkpoint are not anchored yet.
+    audit_checkpoint_seconds: float = 300.0
 
     # Face verification (RELIABILITY R3). Distances are dlib 128-d Euclidean.
     face_accept_threshold: float = 0.5

@@ -9,7 +9,7 @@ from api.models.appointment import (
     Slot,
     TicketCounter,
 )
-from api.models.audit import AuditEvent
+from api.models.audit import AuditCheckpoint, AuditCheckpointOutbox, AuditEvent
 from api.models.certificate import Certificate, CertificateDocument
 from api.models.citizen import Citizen
 from api.models.rating import Rating, RatingAppeal, RatingOutbox, RatingWorkOrder
@@ -20,6 +20,7 @@ from api.models.third_party import ApiClient, ProofRequest
 __all__ = [
     "Booking", "BookingAccount", "CalendarDay", "Hall", "QueueTicket", "Slot", "TicketCounter",
     "ApiClient", "ProofRequest",
+    "AuditCheckpoint", "AuditCheckpointOutbox",
     "AuditEvent", "Certificate", "CertificateDocument", "Citizen", "Consent", "Cursor", "DataAccess", "FaceAttempt", "LoginSession",
     "Notification",
     "Rating", "RatingAppeal", "RatingOutbox", "RatingWorkOrder",
