@@ -57,15 +57,23 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
     async def loop() -> None:
         from datetime import UTC, datetime
 
-        from api.services import audit_anchor
+        from api.services import appointment_calendar as cal
+        from api.services import audit_anchor, holiday_calendar
         from api.services.appointments import send_reminders, sweep_no_shows
         from api.services.notifications import sync_register_events
         from api.services.ratings import apply_default_ratings
         from api.services.ratings_outbox import deliver_due
+        from api.services.ratings_workorders import recompute_provisional
 
+        checked_calendar_on = None
         while True:
             await asyncio.sleep(interval)
             try:
+                today = cal.local_day(cal.now())
+                if today != checked_calendar_on:  # daily: the operators' warning, recounts
+                    checked_calendar_on = today
+                    await holiday_calendar.warn_if_ending(today, state.settings.calendar_warn_days)
+                    await recompute_provisional(state.settings)
                 while await sync_register_events(state):
                     pass
                 now = datetime.now(UTC)
@@ -79,6 +87,14 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
                 log.exception("background job failed")
 
     return asyncio.create_task(loop(), name="background-jobs")
+
+
+async def _startup_notices(settings: Settings) -> None:
+    """What an operator must act on soon, in the log at start-up (never fatal)."""
+    from api.services import appointment_calendar as cal
+    from api.services import holiday_calendar
+
+    await holiday_calendar.warn_if_ending(cal.local_day(cal.now()), settings.calendar_warn_days)
 
 
 def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> Starlette:
@@ -107,6 +123,7 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
         async with RegisterTortoise(app, config=tortoise_config(settings, serving=True)):
             app.state.fsreg = AppState(settings=settings, keyring=keyring, vault=vault, kv=kv,
                                        providers=build_providers(settings, vault), face=pool)
+            await _startup_notices(settings)
             syncer = start_register_sync(app.state.fsreg)
             try:
                 yield

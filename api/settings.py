@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     rating_outbox_base_seconds: float = 30.0  # first retry; doubles each attempt ...
     rating_outbox_max_seconds: float = 3600.0  # ... up to this
 
+    # Public holidays (api/services/holiday_calendar.py): operators are warned this
+    # many days before the calendar's coverage ends (log, /readyz notice, CLI).
+    calendar_warn_days: int = 60
+
     # How often each worker reads new register events into notifications
     # (0: only when a citizen opens their notifications).
     register_sync_seconds: float = 30.0

@@ -60,6 +60,17 @@ async def _down(apps: Any, editor: Any) -> None:
         await editor.client.execute_script(sql)
 
 
+async def _drop_sample_calendar(apps: Any, editor: Any) -> None:
+    """Hall "*" rows so far came only from the demo seed's sample 2026 calendar;
+    the national calendar is the holidays library's now, with operator rows
+    (``set_by`` filled in) on top."""
+    await editor.client.execute_script("DELETE FROM calendar_day WHERE hall_id = '*' AND set_by = ''")
+
+
+async def _noop(apps: Any, editor: Any) -> None:
+    return None
+
+
 class Migration(migrations.Migration):
     dependencies = [('platform', '0009_ratings')]
 
@@ -95,4 +106,31 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.RunPython(_up, _down),
+        ops.AddField(
+            model_name='CalendarDay',
+            name='set_by',
+            field=fields.CharField(default='', max_length=80),
+        ),
+        ops.AddField(
+            model_name='CalendarDay',
+            name='set_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.CreateModel(
+            name='CalendarYear',
+            fields=[
+                ('year', fields.IntField(primary_key=True, generated=False, unique=True, db_index=True)),
+                ('notice', fields.CharField(max_length=120)),
+                ('confirmed_by', fields.CharField(max_length=80)),
+                ('confirmed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'calendar_year', 'app': 'platform', 'pk_attr': 'year', 'table_description': 'A year an operator confirmed as fully loaded from the State Council\'s'},
+            bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='RatingWorkOrder',
+            name='deadlines_provisional',
+            field=fields.BooleanField(default=False),
+        ),
+        ops.RunPython(_drop_sample_calendar, _noop),
     ]

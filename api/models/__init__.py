@@ -4,6 +4,7 @@ from api.models.appointment import (
     Booking,
     BookingAccount,
     CalendarDay,
+    CalendarYear,
     Hall,
     QueueTicket,
     Slot,
@@ -18,7 +19,7 @@ from api.models.session import Consent, FaceAttempt, LoginSession
 from api.models.third_party import ApiClient, ProofRequest
 
 __all__ = [
-    "Booking", "BookingAccount", "CalendarDay", "Hall", "QueueTicket", "Slot", "TicketCounter",
+    "Booking", "BookingAccount", "CalendarDay", "CalendarYear", "Hall", "QueueTicket", "Slot", "TicketCounter",
     "ApiClient", "ProofRequest",
     "AuditCheckpoint", "AuditCheckpointOutbox",
     "AuditEvent", "Certificate", "CertificateDocument", "Citizen", "Consent", "Cursor", "DataAccess", "FaceAttempt", "LoginSession",
