@@ -343,10 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_staff_token)
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema)
-    from api import cli_audit, cli_calendar
+    from api import cli_audit, cli_calendar, cli_keys
 
     cli_audit.add_commands(sub)
     cli_calendar.add_commands(sub)
+    cli_keys.add_commands(sub)
     return p
 
 
