@@ -94,7 +94,12 @@ async def _startup_notices(settings: Settings) -> None:
     from api.services import appointment_calendar as cal
     from api.services import holiday_calendar
 
-    await holiday_calendar.warn_if_ending(cal.local_day(cal.now()), settings.calendar_warn_days)
+    try:
+        async with asyncio.timeout(settings.readiness_timeout_seconds):
+            await holiday_calendar.warn_if_ending(cal.local_day(cal.now()),
+                                                  settings.calendar_warn_days)
+    except TimeoutError:  # a slow database must not hold the start-up; the daily run repeats it
+        log.warning("holiday calendar coverage check timed out at start-up")
 
 
 def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> Starlette:
