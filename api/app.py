@@ -31,7 +31,13 @@ from api.persisted import PersistedOperations
 from api.providers.container import build_providers
 from api.schema import build_schema
 from api.services import consent
-from api.settings import Settings, get_settings
+from api.settings import (
+    ConfigurationError,
+    Settings,
+    get_settings,
+    production_refusals,
+    refusal_message,
+)
 from api.state import AppState
 from auth.backend import TokenBackend
 
@@ -41,8 +47,9 @@ log = logging.getLogger("api.app")
 def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
     """Background jobs, all idempotent so every worker may run them: reading
     register events into notifications, recording no-shows, the SMS
-    reminders the day before an appointment, the 基本满意 default ratings and
-    the 好差评 outbox delivery."""
+    reminders the day before an appointment, the 基本满意 default ratings, the
+    好差评 outbox delivery and the audit trail's checkpoints (when due; several
+    workers anchoring at once leave one checkpoint)."""
     interval = state.settings.register_sync_seconds
     if interval <= 0:
         return None
@@ -50,14 +57,23 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
     async def loop() -> None:
         from datetime import UTC, datetime
 
+        from api.services import appointment_calendar as cal
+        from api.services import audit_anchor, holiday_calendar
         from api.services.appointments import send_reminders, sweep_no_shows
         from api.services.notifications import sync_register_events
         from api.services.ratings import apply_default_ratings
         from api.services.ratings_outbox import deliver_due
+        from api.services.ratings_workorders import recompute_provisional
 
+        checked_calendar_on = None
         while True:
             await asyncio.sleep(interval)
             try:
+                today = cal.local_day(cal.now())
+                if today != checked_calendar_on:  # daily: the operators' warning, recounts
+                    checked_calendar_on = today
+                    await holiday_calendar.warn_if_ending(today, state.settings.calendar_warn_days)
+                    await recompute_provisional(state.settings)
                 while await sync_register_events(state):
                     pass
                 now = datetime.now(UTC)
@@ -65,10 +81,25 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
                 await send_reminders(state, now)
                 await apply_default_ratings(state.settings, now)
                 await deliver_due(state.settings, state.providers.rating, now)
+                await audit_anchor.periodic(state.providers.seal, state.providers.archive,
+                                            state.settings.audit_checkpoint_seconds, now)
             except Exception:  # keep going after a transient failure; it is logged
                 log.exception("background job failed")
 
     return asyncio.create_task(loop(), name="background-jobs")
+
+
+async def _startup_notices(settings: Settings) -> None:
+    """What an operator must act on soon, in the log at start-up (never fatal)."""
+    from api.services import appointment_calendar as cal
+    from api.services import holiday_calendar
+
+    try:
+        async with asyncio.timeout(settings.readiness_timeout_seconds):
+            await holiday_calendar.warn_if_ending(cal.local_day(cal.now()),
+                                                  settings.calendar_warn_days)
+    except TimeoutError:  # a slow database must not hold the start-up; the daily run repeats it
+        log.warning("holiday calendar coverage check timed out at start-up")
 
 
 def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> Starlette:
@@ -78,6 +109,10 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
     if os.environ.get("FSREG_SETUP_LOGGING") == "1":
         configure_logging()
     install_redaction()
+    # Settings built with model_copy/model_construct skip their validators: check
+    # again, before a port is bound, that production has its shared stores.
+    if problems := production_refusals(settings):
+        raise ConfigurationError(refusal_message(problems))
     # Fail at construction, before a port is bound, when keys are missing or
     # are development keys in production (RELIABILITY 22).
     keyring = load_keyring(settings)
@@ -93,6 +128,7 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
         async with RegisterTortoise(app, config=tortoise_config(settings, serving=True)):
             app.state.fsreg = AppState(settings=settings, keyring=keyring, vault=vault, kv=kv,
                                        providers=build_providers(settings, vault), face=pool)
+            await _startup_notices(settings)
             syncer = start_register_sync(app.state.fsreg)
             try:
                 yield

@@ -61,8 +61,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ["FSREG_SETUP_LOGGING"] = "1"
     # Build once in the parent so a bad configuration fails before binding.
     from api.app import create_app
+    from api.keys import KeyringError
+    from api.settings import ConfigurationError
 
-    create_app(settings)
+    try:
+        create_app(settings)
+    except (ConfigurationError, KeyringError) as exc:
+        print(f"configuration refused: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
     options: dict[str, Any] = {
         "factory": True, "host": args.host or settings.host, "port": args.port or settings.port,
         "log_config": None, "timeout_graceful_shutdown": 20, "proxy_headers": False}
@@ -155,21 +161,6 @@ def cmd_export_schema(_: argparse.Namespace, __: Settings) -> int:
     return 0
 
 
-def cmd_verify_audit(_: argparse.Namespace, settings: Settings) -> int:
-    from api.services import audit
-
-    async def go() -> audit.VerifyResult:
-        async with database(settings):
-            return await audit.verify()
-
-    result = asyncio.run(go())
-    if result.ok:
-        print(f"audit trail intact: {result.checked} events")  # noqa: T201
-        return 0
-    print(f"audit trail broken at row {result.first_bad_seq}: {result.problem}")  # noqa: T201
-    return 1
-
-
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     """The mock SMS gateway's last messages: how a developer reads a login code."""
     if settings.is_production:
@@ -247,6 +238,7 @@ def cmd_run_jobs(_: argparse.Namespace, settings: Settings) -> int:
     from api.keys import load_keyring
     from api.kv import open_kv
     from api.providers.container import build_providers
+    from api.services import audit_anchor
     from api.services.appointments import send_reminders, sweep_no_shows
     from api.services.notifications import sync_register_events
     from api.services.ratings import apply_default_ratings
@@ -269,6 +261,9 @@ def cmd_run_jobs(_: argparse.Namespace, settings: Settings) -> int:
                 reminders = await send_reminders(state, now)
                 defaults = await apply_default_ratings(settings, now)
                 sent = await deliver_due(settings, state.providers.rating, now)
+                # run-jobs is the cron fallback: anchor whenever the head moved.
+                await audit_anchor.write_checkpoint(state.providers.seal, now)
+                await audit_anchor.deliver_due(state.providers.archive, now)
                 return events, no_shows, reminders, defaults, sent
             finally:
                 await kv.aclose()
@@ -348,14 +343,33 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_staff_token)
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema)
-    sub.add_parser("verify-audit", help="verify the hash-chained audit trail").set_defaults(
-        func=cmd_verify_audit)
+    from api import cli_audit, cli_calendar, cli_keys
+
+    cli_audit.add_commands(sub)
+    cli_calendar.add_commands(sub)
+    cli_keys.add_commands(sub)
     return p
+
+
+def _load_settings(command: str) -> Settings | None:
+    """The settings, or ``None`` after printing why the environment is refused
+    (e.g. production without ``REDIS_URL``): a clear line, not a traceback."""
+    from pydantic import ValidationError
+
+    if command == "export-schema":
+        return Settings(app_env=Env.DEVELOPMENT)
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"configuration refused: {error['msg'].removeprefix('Value error, ')}",  # noqa: T201
+                  file=sys.stderr)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = get_settings()
-    if args.command == "export-schema":
-        settings = Settings(app_env=Env.DEVELOPMENT)
+    settings = _load_settings(args.command)
+    if settings is None:
+        return 2
     return int(args.func(args, settings))

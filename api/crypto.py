@@ -34,7 +34,7 @@ class PiiVault:
 
     def encrypt(self, value: str | bytes, *, table: str, column: str, row: str) -> str:
         raw = value.encode() if isinstance(value, str) else value
-        kid = self._ring.pii_active
+        kid = self._ring.current_pii_kid()
         nonce = os.urandom(12)
         ct = self._aead[kid].encrypt(nonce, raw, self._aad(table, column, row))
         return f"v1:{kid}:{base64.b64encode(nonce + ct).decode()}"
@@ -56,7 +56,21 @@ class PiiVault:
     def decrypt(self, token: str, *, table: str, column: str, row: str) -> str:
         return self.decrypt_bytes(token, table=table, column=column, row=row).decode()
 
-    def blind_index(self, value: str, *, purpose: str = "id_number") -> str:
-        """Keyed HMAC so equal values can be looked up without storing them."""
-        mac = hmac.new(self._ring.blind_index_key, f"{purpose}\x1f{value}".encode(), hashlib.sha256)
+    def blind_index(self, value: str, *, purpose: str = "id_number",
+                    kid: str | None = None) -> str:
+        """Keyed HMAC so equal values can be looked up without storing them.
+        ``kid``: another blind-index key of the ring (the rebuild job's)."""
+        key = self._ring.blind_index_keys[kid] if kid else self._ring.blind_index_key
+        mac = hmac.new(key, f"{purpose}\x1f{value}".encode(), hashlib.sha256)
         return mac.hexdigest()
+
+    @property
+    def current_kid(self) -> str:
+        """The PII key new ciphertexts use."""
+        return self._ring.current_pii_kid()
+
+    @staticmethod
+    def kid_of(token: str) -> str | None:
+        """The key id a stored ciphertext names (None if it is not one of ours)."""
+        parts = token.split(":", 2)
+        return parts[1] if len(parts) == 3 and parts[0] == "v1" else None

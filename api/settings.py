@@ -16,6 +16,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class ConfigurationError(RuntimeError):
+    """The environment must not be served as configured (named in the message)."""
+
+
 class Env(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
@@ -117,9 +121,17 @@ class Settings(BaseSettings):
     rating_outbox_base_seconds: float = 30.0  # first retry; doubles each attempt ...
     rating_outbox_max_seconds: float = 3600.0  # ... up to this
 
+    # Public holidays (api/services/holiday_calendar.py): operators are warned this
+    # many days before the calendar's coverage ends (log, /readyz notice, CLI).
+    calendar_warn_days: int = 60
+
     # How often each worker reads new register events into notifications
     # (0: only when a citizen opens their notifications).
     register_sync_seconds: float = 30.0
+    # How often the background loop anchors the audit chain in a signed,
+    # timestamped checkpoint (0: only ``audit-checkpoint`` / ``run-jobs``).
+    # Rows appended after the newest checkpoint are not anchored yet.
+    audit_checkpoint_seconds: float = 300.0
 
     # Face verification (RELIABILITY R3). Distances are dlib 128-d Euclidean.
     face_accept_threshold: float = 0.5
@@ -134,6 +146,12 @@ class Settings(BaseSettings):
             self.public_base_url = f"http://127.0.0.1:{self.port}"
         return self
 
+    @model_validator(mode="after")
+    def _production_needs_shared_stores(self) -> Settings:
+        if problems := production_refusals(self):
+            raise ValueError(refusal_message(problems))
+        return self
+
     @property
     def is_production(self) -> bool:
         return self.app_env is Env.PRODUCTION
@@ -145,6 +163,26 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+def production_refusals(settings: Settings) -> list[str]:
+    """Why these settings must not serve production (RELIABILITY 14, 30): with an
+    in-process store every worker has its own logouts, rate limits and login
+    challenges, and SQLite is one file on one machine. Empty outside production."""
+    if settings.app_env is not Env.PRODUCTION:
+        return []
+    problems = []
+    if not settings.redis_url:
+        problems.append("REDIS_URL is not set: production needs a Redis shared by every "
+                        "worker (logout, rate limits and login challenges live there)")
+    if not settings.uses_postgres:
+        problems.append("DATABASE_URL is not PostgreSQL: production needs "
+                        "postgres://user@host:5432/db (SQLite is the development default)")
+    return problems
+
+
+def refusal_message(problems: list[str]) -> str:
+    return "APP_ENV=production refused: " + "; ".join(problems)
 
 
 def get_settings() -> Settings:

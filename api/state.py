@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis.asyncio as redis
@@ -21,3 +21,6 @@ class AppState:
     kv: redis.Redis
     providers: Providers
     face: Any = None  # api.face.pool.FacePool, started by the lifespan
+    # Small per-worker caches of cheap, non-critical answers (e.g. the /readyz
+    # calendar notice); never state another worker needs.
+    cache: dict[str, Any] = field(default_factory=dict)

@@ -143,3 +143,15 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "mock_outbox"
+
+
+class ArchiveDeposit(Model):
+    """What the mock archive side was sent: copies of audit checkpoints."""
+
+    key = fields.CharField(max_length=100, primary_key=True)
+    head_seq = fields.BigIntField()
+    body: dict[str, Any] = fields.JSONField()  # type: ignore[assignment]
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mock_archive_deposit"

@@ -49,11 +49,12 @@ from pyhanko.sign import general, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from api.providers.seal import SealValidation
+from api.providers.seal import SealValidation, StatementValidation
 
 logger = logging.getLogger(__name__)
 
@@ -313,6 +314,46 @@ class LocalSealProvider:
 
     async def validate_pdf(self, pdf_bytes: bytes) -> SealValidation:
         return await asyncio.to_thread(self._validate, pdf_bytes)
+
+    async def sign_statement(self, data: bytes) -> bytes:
+        return await asyncio.to_thread(self._sign_statement, data)
+
+    async def validate_statement(self, data: bytes, signature: bytes) -> StatementValidation:
+        return await asyncio.to_thread(self._validate_statement, data, signature)
+
+    def _sign_statement(self, data: bytes) -> bytes:
+        material = self._load()
+        signed = asyncio.run(material.signer.async_sign_general_data(
+            data, "sha256", detached=True, use_cades=True, timestamper=material.timestamper))
+        return bytes(signed.dump())
+
+    def _validate_statement(self, data: bytes, signature: bytes) -> StatementValidation:
+        material = self._load()
+        try:
+            content = cms.ContentInfo.load(signature)
+            if content["content_type"].native != "signed_data":
+                return StatementValidation("MALFORMED")
+            status = asyncio.run(async_validate_detached_cms(
+                data, content["content"],
+                signer_validation_context=ValidationContext(
+                    trust_roots=[material.root], allow_fetching=False),
+                ts_validation_context=ValidationContext(
+                    trust_roots=[material.root], allow_fetching=False)))
+        except Exception:  # attacker-controlled bytes: any parse failure is MALFORMED
+            logger.info("statement validation: malformed input", exc_info=True)
+            return StatementValidation("MALFORMED")
+        tst = status.timestamp_validity
+        trusted_tst = tst if tst is not None and tst.trusted else None
+        if not (status.intact and status.valid):
+            code = "TAMPERED"
+        elif not status.trusted:
+            code = "UNTRUSTED"
+        elif trusted_tst is None:
+            code = "UNTIMESTAMPED"
+        else:
+            code = "OK"
+        return StatementValidation(code, signer_subject=_subject(status.signing_cert),
+                                   signed_at=trusted_tst.timestamp if trusted_tst else None)
 
     def _sign(self, pdf_bytes: bytes, field_name: str, reason: str, location: str) -> bytes:
         material = self._load()

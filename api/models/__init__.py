@@ -4,12 +4,13 @@ from api.models.appointment import (
     Booking,
     BookingAccount,
     CalendarDay,
+    CalendarYear,
     Hall,
     QueueTicket,
     Slot,
     TicketCounter,
 )
-from api.models.audit import AuditEvent
+from api.models.audit import AuditCheckpoint, AuditCheckpointOutbox, AuditEvent
 from api.models.certificate import Certificate, CertificateDocument
 from api.models.citizen import Citizen
 from api.models.rating import Rating, RatingAppeal, RatingOutbox, RatingWorkOrder
@@ -18,8 +19,9 @@ from api.models.session import Consent, FaceAttempt, LoginSession
 from api.models.third_party import ApiClient, ProofRequest
 
 __all__ = [
-    "Booking", "BookingAccount", "CalendarDay", "Hall", "QueueTicket", "Slot", "TicketCounter",
+    "Booking", "BookingAccount", "CalendarDay", "CalendarYear", "Hall", "QueueTicket", "Slot", "TicketCounter",
     "ApiClient", "ProofRequest",
+    "AuditCheckpoint", "AuditCheckpointOutbox",
     "AuditEvent", "Certificate", "CertificateDocument", "Citizen", "Consent", "Cursor", "DataAccess", "FaceAttempt", "LoginSession",
     "Notification",
     "Rating", "RatingAppeal", "RatingOutbox", "RatingWorkOrder",

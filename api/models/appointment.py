@@ -41,11 +41,28 @@ class CalendarDay(Model):
     hall_id = fields.CharField(max_length=24, default="*")
     day = fields.DateField()
     kind = fields.CharField(max_length=8)  # HOLIDAY | WORKDAY | CLOSED
-    name = fields.CharField(max_length=40)
+    name = fields.CharField(max_length=40)  # the reason, e.g. 春节
+    # Who set it (``python -m api calendar set``) and when. Hall "*" rows override
+    # the holidays library's national calendar (api/services/holiday_calendar.py).
+    set_by = fields.CharField(max_length=80, default="")
+    set_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "calendar_day"
         unique_together = (("hall_id", "day"),)
+
+
+class CalendarYear(Model):
+    """A year an operator confirmed as fully loaded from the State Council's
+    notice: the calendar's coverage then extends through it."""
+
+    year = fields.IntField(primary_key=True, generated=False)
+    notice = fields.CharField(max_length=120)  # e.g. 国办发明电〔2026〕号
+    confirmed_by = fields.CharField(max_length=80)
+    confirmed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "calendar_year"
 
 
 class Slot(Model):

@@ -48,6 +48,9 @@ class RatingWorkOrder(Model):
     status = fields.CharField(max_length=12, default="OPEN")  # OPEN|CALLED_BACK|RECTIFIED|CLOSED
     callback_due_at = fields.DatetimeField()
     rectify_due_at = fields.DatetimeField()
+    # A deadline counted over days past the holiday calendar's coverage is an
+    # estimate until the year is loaded (then recomputed): shown as provisional.
+    deadlines_provisional = fields.BooleanField(default=False)
     called_back_at = fields.DatetimeField(null=True)
     rectified_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)

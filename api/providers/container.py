@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.crypto import PiiVault
+from api.providers.archive import AuditArchive
 from api.providers.assertion import PlatformAssertionVerifier
 from api.providers.identity import IdentityProvider
 from api.providers.messaging import RatingPlatform, SmsGateway
@@ -21,9 +22,11 @@ class Providers:
     rating: RatingPlatform
     assertions: PlatformAssertionVerifier
     seal: SealProvider
+    archive: AuditArchive
 
 
 def build_providers(settings: Settings, vault: PiiVault) -> Providers:
+    from mock_providers.archive import MockAuditArchive
     from mock_providers.assertion import MockPlatformAssertions
     from mock_providers.identity import MockIdentityProvider
     from mock_providers.outbox import MockRatingPlatform, MockSmsGateway
@@ -37,4 +40,5 @@ def build_providers(settings: Settings, vault: PiiVault) -> Providers:
         rating=MockRatingPlatform(),
         assertions=MockPlatformAssertions(settings.resolved_keys_dir),
         seal=LocalSealProvider(settings.var_dir / "seal"),
+        archive=MockAuditArchive(),
     )

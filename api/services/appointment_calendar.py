@@ -1,7 +1,8 @@
 """Halls, their working days and the slot pool.
 
-Owns: which days a hall works (weekly pattern, public holidays, 调休 make-up
-working days and closures, all as ``CalendarDay`` rows), when a day's slots are
+Owns: which days a hall works (weekly pattern; public holidays and 调休 make-up
+working days from ``holiday_calendar``; a hall's closures as ``CalendarDay``
+rows), when a day's slots are
 released (D-N at a set time, Asia/Shanghai), and slot generation: lazily, on
 first look at a released day, idempotent under concurrency through the unique
 (hall, service item, start) constraint. Also the clock the booking rules use.
@@ -20,6 +21,7 @@ from tortoise.functions import Count
 
 from api.errors import InvalidArgument
 from api.models import CalendarDay, Hall, Slot
+from api.services import holiday_calendar
 from api.settings import Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -71,8 +73,13 @@ async def halls() -> list[Hall]:
 
 async def overrides(hall_ids: Iterable[str], first: date, last: date
                     ) -> dict[tuple[str, date], str]:
+    """The days of [first, last] that differ from the weekly pattern: the national
+    calendar (``holiday_calendar``: the library, then operator rows for hall "*")
+    and each hall's own closures."""
+    marks = {("*", d): kind for d, (kind, _) in holiday_calendar.library_marks(first, last).items()}
     rows = await CalendarDay.filter(hall_id__in=["*", *hall_ids], day__gte=first, day__lte=last)
-    return {(r.hall_id, r.day): r.kind for r in rows}
+    marks.update({(r.hall_id, r.day): r.kind for r in rows})
+    return marks
 
 
 def works_on(hall: Hall, day: date, marks: dict[tuple[str, date], str]) -> bool:

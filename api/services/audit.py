@@ -21,7 +21,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 from tortoise.transactions import in_transaction
 
-from api.models import AuditEvent
+from api.models import AuditCheckpoint, AuditEvent
+from api.providers.archive import AuditArchive
+from api.providers.seal import SealProvider
+from api.services import audit_anchor
 
 log = logging.getLogger("api.audit")
 GENESIS = "0" * 64
@@ -90,10 +93,17 @@ async def record(action: str, *, actor: str, subject: str = "", request_id: str 
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """``kind`` names the problem: MISSING, UNLINKED, MODIFIED (inside the chain),
+    or, against the checkpoints, TAIL_MISSING, ALL_DELETED, RECHAINED,
+    CHECKPOINT_BROKEN, CHECKPOINT_INVALID, CHECKPOINT_MISSING. ``anchored_seq``:
+    the newest checkpoint's row (rows after it are not anchored yet)."""
+
     ok: bool
     checked: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    kind: str | None = None
+    anchored_seq: int | None = None
 
 
 async def iter_events(batch: int = 2000) -> AsyncIterator[AuditEvent]:
@@ -107,17 +117,47 @@ async def iter_events(batch: int = 2000) -> AsyncIterator[AuditEvent]:
         last = rows[-1].seq
 
 
-async def verify() -> VerifyResult:
-    """Walk the chain and name the first row that was modified, removed or inserted."""
+async def _walk(anchored: set[int]) -> tuple[VerifyResult | None, int, int, dict[int, str]]:
+    """The chain walk: the first broken row (or None), rows checked, the head seq,
+    and the hashes at the anchored seqs."""
     expected_seq, prev, checked = 1, GENESIS, 0
+    hash_at: dict[int, str] = {}
     async for row in iter_events():
         if row.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq,
-                                f"row {expected_seq} is missing (next is {row.seq})")
+            return (VerifyResult(False, checked, expected_seq,
+                                 f"row {expected_seq} is missing (next is {row.seq})", "MISSING"),
+                    checked, row.seq, hash_at)
         if row.prev_hash != prev:
-            return VerifyResult(False, checked, row.seq,
-                                f"row {row.seq} does not follow row {row.seq - 1}")
+            return (VerifyResult(False, checked, row.seq,
+                                 f"row {row.seq} does not follow row {row.seq - 1}", "UNLINKED"),
+                    checked, row.seq, hash_at)
         if chain_hash(row) != row.hash:
-            return VerifyResult(False, checked, row.seq, f"row {row.seq} was modified")
+            return (VerifyResult(False, checked, row.seq, f"row {row.seq} was modified",
+                                 "MODIFIED"), checked, row.seq, hash_at)
+        if row.seq in anchored:
+            hash_at[row.seq] = row.hash
         prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
-    return VerifyResult(True, checked)
+    return None, checked, expected_seq - 1, hash_at
+
+
+async def verify(seal: SealProvider | None = None,
+                 archive: AuditArchive | None = None) -> VerifyResult:
+    """Walk the chain and name the first row that was modified, removed or
+    inserted; then hold it against the checkpoints (signature of the newest
+    checked with ``seal``, the newest copy compared with ``archive``'s)."""
+    checkpoints = await AuditCheckpoint.all().order_by("id")
+    broken, checked, head_seq, hash_at = await _walk({cp.head_seq for cp in checkpoints})
+    if broken is not None:
+        return broken
+    anchored = checkpoints[-1].head_seq if checkpoints else None
+    problem = audit_anchor.check_list(checkpoints)
+    if problem is None and checkpoints and seal is not None:
+        problem = await audit_anchor.check_newest_signature(seal, checkpoints[-1])
+    if problem is None:
+        problem = audit_anchor.check_chain(checkpoints, head_seq, hash_at)
+    if problem is None and archive is not None:
+        problem = await audit_anchor.check_archive(archive, checkpoints)
+    if problem is not None:
+        return VerifyResult(False, checked, problem.first_bad_seq, problem.problem, problem.kind,
+                            anchored)
+    return VerifyResult(True, checked, anchored_seq=anchored)

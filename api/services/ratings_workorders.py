@@ -4,7 +4,8 @@ Owns:
 - the deadlines of a work order: call back within N working days and rectify
   within M (settings), counted on the appointments' working-day calendar
   (weekly pattern, public holidays, 调休 make-up days) in Asia/Shanghai; a
-  deadline is the end of its working day;
+  deadline is the end of its working day, and provisional when counted over
+  days past the holiday calendar's coverage (recomputed once the year is loaded);
 - the states OPEN -> CALLED_BACK -> RECTIFIED -> CLOSED, each step by a
   conditional UPDATE with the hall's text, audited and sent to the outbox in
   its transaction; overdue is read against the clock, never stored stale;
@@ -28,7 +29,7 @@ from tortoise.transactions import in_transaction
 from api.errors import Forbidden, InvalidArgument
 from api.models import Hall, Rating, RatingAppeal, RatingWorkOrder
 from api.services import appointment_calendar as cal
-from api.services import audit, ratings_outbox
+from api.services import audit, holiday_calendar, ratings_outbox
 from api.services.ratings_errors import (
     AppealAlreadyFiled,
     AppealAlreadyReviewed,
@@ -53,19 +54,51 @@ def _uuid(text: str) -> uuid.UUID | None:
         return None
 
 
-async def working_deadline(hall_id: str, start: datetime, days: int) -> datetime:
-    """The end (midnight, Asia/Shanghai) of the ``days``-th working day after ``start``'s day."""
+@dataclass(frozen=True)
+class Deadline:
+    at: datetime
+    provisional: bool  # counted over days past the holiday calendar's coverage
+
+
+async def working_deadline(hall_id: str, start: datetime, days: int) -> Deadline:
+    """The end (midnight, Asia/Shanghai) of the ``days``-th working day after
+    ``start``'s day; provisional when any day counted lies past the calendar's
+    coverage (its holidays there are estimates)."""
     hall = await Hall.get_or_none(id=hall_id) or Hall(id=hall_id, weekdays=[0, 1, 2, 3, 4])
     first = cal.local_day(start) + timedelta(days=1)
     marks = await cal.overrides([hall.id], first, first + timedelta(days=366))
+    end = await holiday_calendar.coverage_end()
     counted = 0
     for offset in range(367):
         day = first + timedelta(days=offset)
         if cal.works_on(hall, day, marks):
             counted += 1
             if counted >= days:
-                return cal.at_local(day + timedelta(days=1), "00:00")
+                return Deadline(cal.at_local(day + timedelta(days=1), "00:00"),
+                                holiday_calendar.is_provisional(day, end))
     raise ValueError(f"hall {hall_id} has no working day within a year")
+
+
+async def _deadlines(settings: Settings, hall_id: str, start: datetime
+                     ) -> tuple[Deadline, Deadline]:
+    return (await working_deadline(hall_id, start, settings.rating_callback_working_days),
+            await working_deadline(hall_id, start, settings.rating_rectify_working_days))
+
+
+async def recompute_provisional(settings: Settings) -> int:
+    """Open work orders whose deadlines were provisional, counted again (after an
+    operator loaded the year, say). Returns how many changed."""
+    changed = 0
+    for order in await RatingWorkOrder.filter(deadlines_provisional=True).exclude(
+            status="CLOSED"):
+        callback, rectify = await _deadlines(settings, order.hall_id, order.created_at)
+        fresh = {"callback_due_at": callback.at, "rectify_due_at": rectify.at,
+                 "deadlines_provisional": callback.provisional or rectify.provisional}
+        if fresh != {"callback_due_at": order.callback_due_at,
+                     "rectify_due_at": order.rectify_due_at, "deadlines_provisional": True}:
+            changed += await RatingWorkOrder.filter(id=order.id,
+                                                    deadlines_provisional=True).update(**fresh)
+    return changed
 
 
 def payload(w: RatingWorkOrder) -> dict[str, Any]:
@@ -74,7 +107,8 @@ def payload(w: RatingWorkOrder) -> dict[str, Any]:
 
     return {"workOrderId": str(w.id), "ratingId": str(w.rating_id), "hallId": w.hall_id,
             "status": w.status, "callbackDueAt": iso(w.callback_due_at),
-            "rectifyDueAt": iso(w.rectify_due_at), "calledBackAt": iso(w.called_back_at),
+            "rectifyDueAt": iso(w.rectify_due_at),
+            "deadlinesProvisional": w.deadlines_provisional, "calledBackAt": iso(w.called_back_at),
             "rectifiedAt": iso(w.rectified_at), "closedAt": iso(w.closed_at),
             "response": w.response, "rectification": w.rectification}
 
@@ -82,13 +116,11 @@ def payload(w: RatingWorkOrder) -> dict[str, Any]:
 async def open_for(tx: BaseDBAsyncClient, settings: Settings, rating: Rating, *,
                    request_id: str = "") -> RatingWorkOrder:
     at = rating.rated_at
+    callback, rectify = await _deadlines(settings, rating.hall_id, at)
     order = RatingWorkOrder(
         id=uuid.uuid4(), rating_id=rating.id, hall_id=rating.hall_id, window=rating.window,
-        status="OPEN", created_at=at,
-        callback_due_at=await working_deadline(rating.hall_id, at,
-                                               settings.rating_callback_working_days),
-        rectify_due_at=await working_deadline(rating.hall_id, at,
-                                              settings.rating_rectify_working_days))
+        status="OPEN", created_at=at, callback_due_at=callback.at, rectify_due_at=rectify.at,
+        deadlines_provisional=callback.provisional or rectify.provisional)
     await order.save(using_db=tx, force_create=True)
     await audit.record("rating.work_order_opened", actor="system",
                        subject=f"work_order:{order.id}", request_id=request_id,

@@ -90,6 +90,8 @@ class WorkOrderProgress:
     status: WorkOrderStatus
     callback_due_at: datetime = strawberry.field(description="回访期限（1 个工作日）")
     rectify_due_at: datetime = strawberry.field(description="整改期限（5 个工作日）")
+    deadlines_provisional: bool = strawberry.field(
+        description="期限是否为暂定：计算时跨入了节假日安排尚未公布（未载入）的日期，载入后自动重算")
     called_back_at: datetime | None
     response: str | None = strawberry.field(description="回访答复")
     rectified_at: datetime | None
@@ -98,7 +100,9 @@ class WorkOrderProgress:
     @classmethod
     def from_model(cls, w: WorkOrderModel) -> WorkOrderProgress:
         return cls(status=WorkOrderStatus(w.status), callback_due_at=w.callback_due_at,
-                   rectify_due_at=w.rectify_due_at, called_back_at=w.called_back_at,
+                   rectify_due_at=w.rectify_due_at,
+                   deadlines_provisional=w.deadlines_provisional,
+                   called_back_at=w.called_back_at,
                    response=w.response, rectified_at=w.rectified_at,
                    rectification=w.rectification)
 
@@ -156,6 +160,8 @@ class WorkOrder:
     rating: HallRating
     callback_due_at: datetime
     rectify_due_at: datetime
+    deadlines_provisional: bool = strawberry.field(
+        description="期限是否为暂定：计算时跨入了节假日安排尚未公布（未载入）的日期，载入后自动重算")
     called_back_at: datetime | None
     rectified_at: datetime | None
     closed_at: datetime | None
@@ -172,6 +178,7 @@ class WorkOrder:
         return cls(id=strawberry.ID(str(w.id)), hall_id=w.hall_id,
                    status=WorkOrderStatus(w.status), rating=HallRating.from_model(r),
                    callback_due_at=w.callback_due_at, rectify_due_at=w.rectify_due_at,
+                   deadlines_provisional=w.deadlines_provisional,
                    called_back_at=w.called_back_at, rectified_at=w.rectified_at,
                    closed_at=w.closed_at, response=w.response, rectification=w.rectification,
                    closing_note=w.closing_note, callback_overdue=late.callback,

@@ -118,6 +118,12 @@ class TestMasking:
 
 
 class TestProduction:
+    @pytest.fixture(autouse=True)
+    def _production_needs_pg(self, leg) -> None:  # type: ignore[no-untyped-def]
+        if not leg.is_pg:
+            pytest.skip("production runs only on PostgreSQL + Redis "
+                        "(tests/api/test_production_config.py)")
+
     @pytest.fixture
     async def prod(self, leg, tmp_path, keys_dir):  # type: ignore[no-untyped-def]
         import json
