@@ -63,6 +63,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from api.app import create_app
 
     create_app(settings)
+    # proxy_headers off: the app's TrustedProxyMiddleware (FSREG_TRUSTED_PROXIES)
+    # is the one place that believes forwarded addresses; uvicorn's own handling
+    # would trust 127.0.0.1 by default and rewrite the client a second time.
     options: dict[str, Any] = {
         "factory": True, "host": args.host or settings.host, "port": args.port or settings.port,
         "log_config": None, "timeout_graceful_shutdown": 20, "proxy_headers": False}

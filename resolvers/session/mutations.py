@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.client_address import client_ip
 from api.context import Info
 from api.services import citizens, login, sessions
 from auth.permissions import IsCitizen, NotClient, NotInBatch, principal_of
@@ -31,8 +32,7 @@ from resolvers.session.types import (
 
 def client_of(info: Info) -> login.Client:
     request = info.context.request
-    host = request.client.host if request.client else "unknown"
-    return login.Client(ip=host, device=request.headers.get("user-agent", "")[:80],
+    return login.Client(ip=client_ip(request), device=request.headers.get("user-agent", "")[:80],
                         request_id=info.context.request_id)
 
 
