@@ -6,7 +6,10 @@ Owns (RELIABILITY R2 items 13-14):
   concurrent refreshes exactly one wins.
 - Presenting an already-rotated token revokes the whole family and is
   audited, except the loser of a race within a few seconds, which gets
-  ``RefreshConflict`` and must use the winner's tokens.
+  ``RefreshConflict`` and must use the winner's tokens. "Already rotated"
+  means the secret matches one the family really had (``RetiredRefresh``):
+  a made-up secret under a known session id is just invalid, and neither
+  revokes the session nor writes a reuse audit (issue 12, item 10).
 - Logout and revocation mark the session in the DB and put a key in the
   shared store that every worker checks on every request, so access tokens
   of that session stop working at once.
@@ -22,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F
 
-from api.models import Citizen, LoginSession
+from api.models import Citizen, LoginSession, RetiredRefresh
 from api.services import audit, limits
 from api.services.session_errors import RefreshConflict, SessionExpired, SessionNotFound
 from api.state import AppState
@@ -95,6 +98,7 @@ async def refresh(state: AppState, refresh_token: str, *, request_id: str = "") 
              generation=F("generation") + 1, rotated_at=now, last_used_at=now)
     session = await LoginSession.get_or_none(id=sid)
     if won == 1 and session is not None:
+        await RetiredRefresh.create(hash=presented, session_id=sid, retired_at=now)
         return IssuedTokens(_access(state, session, str(session.citizen_id)),
                             f"{PREFIX}.{sid.hex}.{new_secret}",
                             state.settings.access_token_ttl_seconds, session.assurance_level,
@@ -104,6 +108,9 @@ async def refresh(state: AppState, refresh_token: str, *, request_id: str = "") 
     grace = timedelta(seconds=state.settings.refresh_race_grace_seconds)
     if session.previous_hash == presented and now - session.rotated_at <= grace:
         raise RefreshConflict()
+    if session.previous_hash != presented and not await RetiredRefresh.exists(
+            hash=presented, session_id=sid):
+        raise SessionExpired()  # never a secret of this family: not reuse, just invalid
     # A token from earlier in the family came back: treat it as stolen.
     await _revoke(state, session, reason="REFRESH_REUSE", request_id=request_id)
     raise SessionExpired()
