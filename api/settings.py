@@ -153,8 +153,10 @@ class Settings(BaseSettings):
     face_assertion_max_age_seconds: int = 120
     # A selfie this close (dlib distance) to one of the citizen's last
     # ``face_selfie_history`` selfies is a replay; their embeddings are kept
-    # encrypted, the older ones dropped.
-    face_selfie_replay_threshold: float = 0.1
+    # encrypted, the older ones dropped. The same capture re-encoded, cropped,
+    # rotated or brightened measures 0.05-0.15 (bench/face_rates.py), two
+    # photos of one person taken apart >= 0.36.
+    face_selfie_replay_threshold: float = 0.16
     face_selfie_history: int = 10
     # Walk-in tickets (取号): per citizen per hall per day, per kiosk per day (item 9).
     walk_in_per_citizen_per_day: int = 2

@@ -67,13 +67,13 @@ def _access(state: AppState, session: LoginSession, citizen_id: str) -> str:
 
 async def open_session(state: AppState, citizen: Citizen, *, assurance_level: str,
                        channel: str, device_label: str = "", ip_prefix: str = "",
-                       request_id: str = "") -> IssuedTokens:
+                       request_id: str = "", kiosk_id: str | None = None) -> IssuedTokens:
     now = datetime.now(UTC)
     secret = secrets.token_urlsafe(32)
     session = await LoginSession.create(
         id=uuid.uuid4(), citizen_id=citizen.id, refresh_hash=_hash(secret),
         assurance_level=assurance_level, channel=channel, device_label=device_label[:80],
-        ip_prefix=ip_prefix, expires_at=now + timedelta(
+        ip_prefix=ip_prefix, kiosk_id=kiosk_id, expires_at=now + timedelta(
             seconds=state.settings.refresh_token_ttl_seconds))
     await audit.record("session.opened", actor=f"citizen:{citizen.id}",
                        subject=f"session:{session.id}", request_id=request_id,
@@ -127,6 +127,15 @@ async def _revoke(state: AppState, session: LoginSession, *, reason: str,
         revoked_at=now, revoked_reason=reason)
     await audit.record(f"session.revoked.{reason.lower()}", actor=f"citizen:{session.citizen_id}",
                        subject=f"session:{session.id}", request_id=request_id)
+
+
+async def end_face_sessions(state: AppState, citizen_id: str, *, request_id: str = "") -> int:
+    """Biometric consent withdrawn: every live face-level (L2) session ends at once."""
+    live = await LoginSession.filter(citizen_id=citizen_id, assurance_level="L2",
+                                     revoked_at=None)
+    for session in live:
+        await _revoke(state, session, reason="CONSENT_WITHDRAWN", request_id=request_id)
+    return len(live)
 
 
 async def logout(state: AppState, citizen_id: str, session_id: str, *,

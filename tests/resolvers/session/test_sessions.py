@@ -121,6 +121,7 @@ class TestLogoutAndDevices:
     async def test_my_sessions_and_revoke_other_device(self, client: Client) -> None:
         p = person()
         await register(client, p)
+        client.state.settings.sms_per_minute = 2  # two devices within a minute
         phone = await sms_login(client, p, headers={"user-agent": "iPhone FoshanTong"})
         kiosk = await sms_login(client, p, headers={"user-agent": "Kiosk-Chancheng-03"})
         listed = (await client.gql(SESSIONS, token=phone["accessToken"]))["data"]["mySessions"]
