@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from api import idnumber
 from api.models import AuditEvent, Citizen, FaceAttempt
 from tests.conftest import Client
+from tests.resolvers.session.helpers import PEOPLE
+from tests.resolvers.session.helpers import face_id as _id
 
 pytestmark = pytest.mark.slow
 
@@ -40,33 +41,8 @@ CONSENT = "2026-01"
 WRONG_FACES = ["person_b/selfie_1.jpg", "person_a/selfie_1.jpg", "person_d/selfie_1.jpg",
                "person_b/reference.jpg", "person_a/reference.jpg"]
 
-PEOPLE = {
-    "person_a": ("陈志明", "440604", "19850312"),
-    "person_b": ("李婉婷", "440605", "19900708"),
-    "person_c": ("黄伟强", "440606", "19781120"),
-    "person_d": ("梁淑仪", "440607", "19950203"),
-}
-
-
-def _id(key: str) -> str:
-    from datetime import date
-
-    _, region, born = PEOPLE[key]
-    return idnumber.build(region, date(int(born[:4]), int(born[4:6]), int(born[6:])),
-                          11 + list(PEOPLE).index(key) * 2)
-
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
-
-
-@pytest.fixture
-async def people(client: Client, faces_dir: Path) -> dict[str, tuple[str, str]]:
-    for key, (name, _, _) in PEOPLE.items():
-        await client.state.providers.identity.register(
-            name=name, id_number=_id(key), gender="M", phone=None,
-            photo=(faces_dir / key / "reference.jpg").read_bytes())
-    return {k: (v[0], _id(k)) for k, v in PEOPLE.items()}
 
 
 async def _start(client: Client, name: str, number: str, consent: str = CONSENT) -> dict:
