@@ -163,6 +163,16 @@ async def _own_session(citizen_id: str, session_id: str) -> LoginSession:
     return session
 
 
+async def kiosk_of(session_id: str) -> str | None:
+    """The enrolled kiosk a session was opened at (None: a phone, or unknown)."""
+    try:
+        sid = uuid.UUID(hex=session_id)
+    except ValueError:
+        return None
+    session = await LoginSession.get_or_none(id=sid).only("id", "kiosk_id")
+    return session.kiosk_id if session else None
+
+
 async def my_sessions(citizen_id: str) -> list[LoginSession]:
     now = datetime.now(UTC)
     return await LoginSession.filter(citizen_id=citizen_id, revoked_at=None,
