@@ -154,7 +154,7 @@ class Settings(BaseSettings):
     # A selfie this close (dlib distance) to one of the citizen's last
     # ``face_selfie_history`` selfies is a replay; their embeddings are kept
     # encrypted, the older ones dropped. The same capture re-encoded, cropped,
-    # rotated or brightened measures 0.05-0.15 (bench/face_rates.py), two
+    # rotated or brightened measures 0.05-0.15 on the fixture selfies, two
     # photos of one person taken apart >= 0.36.
     face_selfie_replay_threshold: float = 0.16
     face_selfie_history: int = 10
