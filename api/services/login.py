@@ -165,7 +165,9 @@ async def complete_face_login(state: AppState, *, challenge_id: str, image: str,
             state, id_hash, client, AssertionInvalid.code, route=FACE,
             name_checked=checked)) from None
     if evidence.kiosk_id:
+        # A signed kiosk is the device: its pair counter and lock, not the hall's address.
         client = Client(client.ip, client.device, client.request_id, kiosk_id=evidence.kiosk_id)
+        await login_guard.check_locks(state, id_hash, client, FACE)
     attempt = FaceAttempt(id=uuid.uuid4(), id_number_hash=id_hash, selfie_sha256=digest,
                           channel=ch["channel"], at=datetime.now(UTC), outcome="PENDING")
     if await FaceAttempt.filter(selfie_sha256=digest).exists():
