@@ -180,12 +180,17 @@ class Settings(BaseSettings):
         from api.client_address import parse_networks
 
         parse_networks(self.trusted_proxies)  # a bad CIDR fails here, at start-up
-        if self.face_allow_plain_selfie is None:
-            self.face_allow_plain_selfie = not self.is_production
-        elif self.face_allow_plain_selfie and self.is_production:
+        if self.face_allow_plain_selfie and self.is_production:
             raise ValueError("face_allow_plain_selfie is for development and test only: "
                              "production logs in by platform assertion or enrolled kiosk")
         return self
+
+    @property
+    def plain_selfie_allowed(self) -> bool:
+        """``face_allow_plain_selfie``, unset meaning: anywhere but production."""
+        if self.face_allow_plain_selfie is None:
+            return not self.is_production
+        return self.face_allow_plain_selfie
 
     @property
     def is_production(self) -> bool:

@@ -100,7 +100,7 @@ async def check(state: AppState, ch: dict[str, Any], *, id_hash: str, image_sha2
         return Evidence("KIOSK", kiosk_id=device.id)
     if assertion is not None:
         return await _check_assertion(state, assertion, ch, id_hash)
-    if state.settings.face_allow_plain_selfie:
+    if state.settings.plain_selfie_allowed:
         return Evidence("PLAIN")
     raise LivenessRequired()
 

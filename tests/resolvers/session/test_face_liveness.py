@@ -66,8 +66,8 @@ class TestPlainPhoto:
     def test_production_refuses_the_setting(self, tmp_path: Path) -> None:
         with pytest.raises(ValidationError, match="face_allow_plain_selfie"):
             Settings(app_env=Env.PRODUCTION, face_allow_plain_selfie=True)
-        assert Settings(app_env=Env.PRODUCTION).face_allow_plain_selfie is False
-        assert Settings(app_env=Env.DEVELOPMENT).face_allow_plain_selfie is True
+        assert Settings(app_env=Env.PRODUCTION).plain_selfie_allowed is False
+        assert Settings(app_env=Env.DEVELOPMENT).plain_selfie_allowed is True
 
 
 class TestPlatformAssertion:
