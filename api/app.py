@@ -17,6 +17,7 @@ from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api import oauth, pages, ui
+from api.client_address import TrustedProxyMiddleware, parse_networks
 from api.crypto import PiiVault
 from api.db import tortoise_config
 from api.face.config import FaceSettings
@@ -151,6 +152,9 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
         allow_queries_via_get=not settings.is_production,
     )
     middleware = [
+        # Outermost: everything after it (limits, sessions, the access log) sees
+        # the client behind trusted proxies only (api/client_address.py).
+        Middleware(TrustedProxyMiddleware, trusted=parse_networks(settings.trusted_proxies)),
         Middleware(RequestIdMiddleware),
         Middleware(AdmissionMiddleware, max_inflight=settings.max_inflight_requests,
                    max_queued=settings.max_queued_requests,

@@ -1,5 +1,5 @@
-"""``python -m api <command>``: serve, migrate, seed, add-citizen, outbox, export-schema,
-verify-audit."""
+"""``python -m api <command>``: serve, migrate, seed, add-citizen, add-kiosk, revoke-kiosk,
+outbox, export-schema, verify-audit."""
 
 from __future__ import annotations
 
@@ -69,6 +69,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     except (ConfigurationError, KeyringError) as exc:
         print(f"configuration refused: {exc}", file=sys.stderr)  # noqa: T201
         return 2
+    # proxy_headers off: the app's TrustedProxyMiddleware (FSREG_TRUSTED_PROXIES)
+    # is the one place that believes forwarded addresses; uvicorn's own handling
+    # would trust 127.0.0.1 by default and rewrite the client a second time.
     options: dict[str, Any] = {
         "factory": True, "host": args.host or settings.host, "port": args.port or settings.port,
         "log_config": None, "timeout_graceful_shutdown": 20, "proxy_headers": False}
@@ -230,6 +233,40 @@ def cmd_add_client(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_add_kiosk(args: argparse.Namespace, settings: Settings) -> int:
+    """Enrol a hall terminal: prints its provisioning link once (the only copy of its key)."""
+    from api.services import kiosks
+
+    async def go() -> kiosks.Enrolled:
+        async with database(settings):
+            return await kiosks.enrol(hall_id=args.hall, label=args.label,
+                                      base_url=args.base_url or settings.public_base_url)
+
+    try:
+        enrolled = asyncio.run(go())
+    except ValueError as exc:
+        print(exc, file=sys.stderr)  # noqa: T201
+        return 2
+    print(f"kiosk {enrolled.kiosk.id} enrolled for hall {args.hall}")  # noqa: T201
+    print("open this link once on the terminal (shown once; it holds the terminal's key):")  # noqa: T201
+    print(enrolled.provisioning_link)  # noqa: T201
+    return 0
+
+
+def cmd_revoke_kiosk(args: argparse.Namespace, settings: Settings) -> int:
+    from api.services import kiosks
+
+    async def go() -> bool:
+        async with database(settings):
+            return await kiosks.revoke(args.id)
+
+    if not asyncio.run(go()):
+        print(f"no active kiosk {args.id}", file=sys.stderr)  # noqa: T201
+        return 2
+    print(f"kiosk {args.id} revoked: its captures are refused from now on")  # noqa: T201
+    return 0
+
+
 def cmd_run_jobs(_: argparse.Namespace, settings: Settings) -> int:
     """Run the background jobs once (for cron, or when serving with the loop off)."""
     from datetime import UTC, datetime
@@ -334,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--public-key", help="PEM file of the client's ES256 public key")
     s.add_argument("--rate", type=int, default=60, help="requests per minute")
     s.set_defaults(func=cmd_add_client)
+    s = sub.add_parser("add-kiosk", help="enrol a hall self-service terminal (prints its key once)")
+    s.add_argument("--hall", required=True)
+    s.add_argument("--label", default="")
+    s.add_argument("--base-url", help="where the terminal reaches the API (default PUBLIC_BASE_URL)")
+    s.set_defaults(func=cmd_add_kiosk)
+    s = sub.add_parser("revoke-kiosk", help="stop accepting a terminal's captures")
+    s.add_argument("--id", required=True)
+    s.set_defaults(func=cmd_revoke_kiosk)
     sub.add_parser("run-jobs", help="register events, no-shows, reminders: once").set_defaults(
         func=cmd_run_jobs)
     s = sub.add_parser("staff-token", help="a hall staff access token (dev/test)")

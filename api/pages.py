@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from api.client_address import client_ip
 from api.errors import PublicError
 from api.services import certificates
 from api.services.certificates import KINDS, PURPOSES, Verification
@@ -90,7 +91,7 @@ async def certificate_pdf(request: Request) -> Response:
 
 
 def _client_key(request: Request) -> str:
-    return f"ip:{request.client.host if request.client else 'unknown'}"
+    return f"ip:{client_ip(request)}"
 
 
 def _local(value: str) -> str:

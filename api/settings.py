@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,6 +71,10 @@ class Settings(BaseSettings):
     readiness_timeout_seconds: float = 1.0
 
     cors_origins: list[str] = []
+    # Proxies / load balancers whose forwarded client address (Forwarded: for=,
+    # else X-Forwarded-For) is believed: addresses or CIDRs, comma-separated in
+    # FSREG_TRUSTED_PROXIES. Empty: the TCP peer is the client (api/client_address.py).
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     # The mini-program demo (/demo/) and kiosk screen (/kiosk/), plain files
     # from mobile_demo/ that call the API through persisted operations.
     serve_demo: bool = True
@@ -90,6 +95,17 @@ class Settings(BaseSettings):
     lockout_seconds: int = 15 * 60
     ip_login_attempts: int = 30
     ip_window_seconds: int = 10 * 60
+    # Failures of one identity from one device/address lock that pair only;
+    # the identity-wide lock counts only attempts that passed the name check
+    # (issue 12, item 6), with its own, higher limit.
+    max_failed_attempts_per_identity: int = 10
+    # SMS codes per phone number and per identity, in all workers (item 7).
+    sms_per_minute: int = 1
+    sms_per_hour: int = 5
+    sms_per_day: int = 10
+    # startSmsLogin / startFaceLogin answer no sooner than this, known pair or
+    # not, so timing does not tell a registered identity (item 7).
+    login_start_min_seconds: float = 0.25
 
     # Certificates (issue 5).
     # Where QR codes and links point; unset, this machine on ``PORT``.
@@ -139,6 +155,31 @@ class Settings(BaseSettings):
     face_max_image_bytes: int = 8 * 1024 * 1024
     face_max_pixels: int = 40_000_000
     face_pool_workers: int = 0  # 0 = one per core
+    # A plain selfie (album upload, no platform assertion, no kiosk signature)
+    # may log in at L2: development and test only; unset = allowed outside
+    # production, and production refuses true (issue 12, item 2).
+    face_allow_plain_selfie: bool | None = None
+    # The platform's real-person assertion: minimum liveness score and how old
+    # (seconds since iat) it may be.
+    face_min_liveness: float = 0.9
+    face_assertion_max_age_seconds: int = 120
+    # A selfie this close (dlib distance) to one of the citizen's last
+    # ``face_selfie_history`` selfies is a replay; their embeddings are kept
+    # encrypted, the older ones dropped. The same capture re-encoded, cropped,
+    # rotated or brightened measures 0.05-0.15 on the fixture selfies, two
+    # photos of one person taken apart >= 0.36.
+    face_selfie_replay_threshold: float = 0.16
+    face_selfie_history: int = 10
+    # Walk-in tickets (取号): per citizen per hall per day, per kiosk per day (item 9).
+    walk_in_per_citizen_per_day: int = 2
+    walk_in_per_kiosk_per_day: int = 300
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
 
     @model_validator(mode="after")
     def _default_base_url(self) -> Settings:
@@ -151,6 +192,20 @@ class Settings(BaseSettings):
         if problems := production_refusals(self):
             raise ValueError(refusal_message(problems))
         return self
+
+    @model_validator(mode="after")
+    def _face_trust(self) -> Settings:
+        from api.client_address import parse_networks
+
+        parse_networks(self.trusted_proxies)  # a bad CIDR fails here, at start-up
+        return self
+
+    @property
+    def plain_selfie_allowed(self) -> bool:
+        """``face_allow_plain_selfie``, unset meaning: anywhere but production."""
+        if self.face_allow_plain_selfie is None:
+            return not self.is_production
+        return self.face_allow_plain_selfie
 
     @property
     def is_production(self) -> bool:
@@ -178,6 +233,9 @@ def production_refusals(settings: Settings) -> list[str]:
     if not settings.uses_postgres:
         problems.append("DATABASE_URL is not PostgreSQL: production needs "
                         "postgres://user@host:5432/db (SQLite is the development default)")
+    if settings.face_allow_plain_selfie:
+        problems.append("face_allow_plain_selfie (FSREG_FACE_ALLOW_PLAIN_SELFIE) is for development and test only: "
+                        "production logs in by platform assertion or enrolled kiosk")
     return problems
 
 

@@ -1,8 +1,12 @@
 """Mock of the mini-program platform's real-person check (佛山通 / 粤省事 活体检测).
 
-The platform signs ``{nonce, id_hash, liveness, iat, exp}`` with its own key
-(ES256); we verify with its public key only. The signer half exists so demos
-and tests can produce genuine assertions; the key lives under ``var/``.
+The platform signs ``{iss, aud, sub, nonce, liveness, iat, exp}`` and, when it
+knows the ID number it checked, ``id_hash`` (the number's HMAC under the key
+it shares with us) with its own key (ES256); we verify with its public key
+only. What the claims must say (fresh, live enough, this identity) is the
+platform's consumer's rule: ``api/services/face_proof.py``. The signer half
+exists so demos and tests can produce genuine assertions; the key lives under
+``var/``.
 """
 
 from __future__ import annotations
@@ -38,11 +42,15 @@ class MockPlatformAssertions:
     def __init__(self, key_dir: Path) -> None:
         self._key = _load_or_create(key_dir / "platform-assertion.pem")
 
-    def sign(self, *, nonce: str, subject: str, liveness: float = 0.99,
-             now: float | None = None) -> str:
+    def sign(self, *, nonce: str, subject: str, liveness: object = 0.99,
+             now: float | None = None, id_hash: str | None = None,
+             lifetime: int = LIFETIME_SECONDS) -> str:
         iat = int(now if now is not None else time.time())
-        claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": subject, "nonce": nonce,
-                  "liveness": liveness, "iat": iat, "exp": iat + LIFETIME_SECONDS}
+        claims: dict[str, Any] = {"iss": ISSUER, "aud": AUDIENCE, "sub": subject,
+                                  "nonce": nonce, "liveness": liveness, "iat": iat,
+                                  "exp": iat + lifetime}
+        if id_hash is not None:
+            claims["id_hash"] = id_hash
         return jwt.encode(claims, self._key, algorithm="ES256")
 
     def verify(self, assertion: str, *, nonce: str) -> dict[str, Any] | None:

@@ -149,6 +149,20 @@ class TicketCounter(Model):
         unique_together = (("hall_id", "day", "service_item"),)
 
 
+class TicketQuota(Model):
+    """Walk-in tickets taken per day by one scope (``citizen:<id>:<hall>`` or
+    ``kiosk:<id>``), raised by a conditional UPDATE below the cap (issue 12, item 9)."""
+
+    id = fields.IntField(primary_key=True)
+    scope = fields.CharField(max_length=80)
+    day = fields.DateField()
+    used = fields.IntField(default=0)
+
+    class Meta:
+        table = "ticket_quota"
+        unique_together = (("scope", "day"),)
+
+
 class QueueTicket(Model):
     """A queue ticket (取号), e.g. B023, from a check-in or the walk-in pool."""
 
@@ -160,6 +174,10 @@ class QueueTicket(Model):
     code = fields.CharField(max_length=8)
     kind = fields.CharField(max_length=8)  # BOOKED | WALK_IN
     priority = fields.BooleanField(default=False)
+    # Asked for at the kiosk (disability, pregnancy...): not priority until a
+    # member of staff confirms it; the elderly get it from their ID number.
+    priority_requested = fields.BooleanField(default=False)
+    priority_confirmed_by = fields.CharField(max_length=80, null=True)
     booking_id = fields.UUIDField(null=True, unique=True)
     citizen_id = fields.UUIDField(null=True, db_index=True)
     status = fields.CharField(max_length=8, default="WAITING")  # WAITING|CALLED|SERVED|NO_SHOW

@@ -31,10 +31,41 @@ class LoginSession(Model):
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
     revoked_reason = fields.CharField(max_length=32, null=True)
+    # The enrolled kiosk whose signed capture opened this session (None: a phone).
+    kiosk_id = fields.CharField(max_length=24, null=True)
 
     class Meta:
         table = "login_session"
         indexes = (("citizen_id", "revoked_at"),)
+
+
+class RetiredRefresh(Model):
+    """The hash of every refresh secret a family has rotated away: only a token
+    that matches one of these is reuse (revoke the family); anything else
+    presented under the session id is merely invalid."""
+
+    hash = fields.CharField(primary_key=True, max_length=64)
+    session_id = fields.UUIDField(db_index=True)
+    retired_at = fields.DatetimeField()
+
+    class Meta:
+        table = "refresh_retired"
+
+
+class PlatformSubject(Model):
+    """A mini-program platform account (issuer + subject) bound to one identity
+    at its first face login, so a later assertion for that account can only
+    ever log in that identity (issue 12, item 2)."""
+
+    id = fields.IntField(primary_key=True)
+    issuer = fields.CharField(max_length=64)
+    subject = fields.CharField(max_length=128)
+    id_number_hash = fields.CharField(max_length=64)
+    bound_at = fields.DatetimeField()
+
+    class Meta:
+        table = "platform_subject"
+        unique_together = (("issuer", "subject"),)
 
 
 class Consent(Model):
@@ -67,6 +98,9 @@ class FaceAttempt(Model):
     outcome = fields.CharField(max_length=24)
     channel = fields.CharField(max_length=16)
     at = fields.DatetimeField()
+    # The selfie's embedding, encrypted (PII vault), kept for the last N
+    # attempts of the identity only, to refuse a near-identical selfie again.
+    embedding_enc = fields.TextField(null=True)
 
     class Meta:
         table = "face_attempt"

@@ -116,6 +116,14 @@ class WalkInPoolExhausted(DomainError):
     message = "今日现场号已发完，请预约其他日期"
 
 
+class WalkInLimitReached(DomainError):
+    """One citizen (per hall and day) or one kiosk (per day) took its share of
+    the walk-in pool (issue 12, item 9)."""
+
+    code = "WALK_IN_LIMIT_REACHED"
+    message = "您今天在本大厅的现场取号次数已达上限；如需办理其他事项，请到咨询台由工作人员协助"
+
+
 class NoTicketWaiting(DomainError):
     code = "NO_TICKET_WAITING"
     message = "当前没有排队的号"

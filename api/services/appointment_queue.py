@@ -3,9 +3,13 @@
 Owns: the check-in window around a booked slot; ticket numbers per hall, day
 and service item (prefix letter + number, e.g. B023), allocated by a
 conditional counter UPDATE so two kiosks never print the same number; the
-daily walk-in pool per service item; the calling order (priority for the
-elderly and disabled, then booked before walk-in, then first come); the
-people ahead of a citizen and the estimated wait.
+daily walk-in pool per service item, and each citizen's (per hall and day)
+and each kiosk's (per day) share of it, taken by conditional UPDATEs in the
+ticket's transaction; the calling order (priority, then booked before
+walk-in, then first come); the people ahead of a citizen and the estimated
+wait. Priority is never self-declared (issue 12, item 9): the elderly get it
+from the birth date in their ID number, anyone else only when a member of
+hall staff confirms a request made at the kiosk.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from tortoise.transactions import in_transaction
 
 from api.crypto import PiiVault
 from api.keys import Keyring
-from api.models import Booking, Citizen, Hall, QueueTicket, TicketCounter
+from api.models import Booking, Citizen, Hall, QueueTicket, TicketCounter, TicketQuota
 from api.services import appointment_calendar as cal
 from api.services import appointments, audit, citizens
 from api.services.appointment_errors import (
@@ -40,6 +44,7 @@ from api.services.appointment_errors import (
     NoTicketWaiting,
     TicketAlreadyFinished,
     TicketNotFound,
+    WalkInLimitReached,
     WalkInPoolExhausted,
 )
 from api.settings import Settings
@@ -87,13 +92,30 @@ async def _next_number(tx: BaseDBAsyncClient, hall_id: str, day: date, item: str
     return row.last_number
 
 
+async def _quota_row(scope: str, day: date) -> None:
+    if await TicketQuota.exists(scope=scope, day=day):
+        return
+    with contextlib.suppress(IntegrityError):  # another request created it first
+        await TicketQuota.create(scope=scope, day=day)
+
+
+async def _take_quota(tx: BaseDBAsyncClient, scope: str, day: date, cap: int) -> None:
+    """One more of ``scope``'s walk-ins today, below ``cap``: a conditional UPDATE,
+    so concurrent kiosks can never take more than the cap between them."""
+    changed = await TicketQuota.filter(scope=scope, day=day, used__lt=cap).using_db(tx).update(
+        used=F("used") + 1)
+    if not changed:
+        raise WalkInLimitReached()
+
+
 def _ticket(hall_id: str, day: date, item: str, number: int, kind: str, priority: bool,
-            at: datetime, booking_id: uuid.UUID | None, citizen_id: uuid.UUID | None
-            ) -> QueueTicket:
+            at: datetime, booking_id: uuid.UUID | None, citizen_id: uuid.UUID | None,
+            requested: bool = False) -> QueueTicket:
     return QueueTicket(id=uuid.uuid4(), hall_id=hall_id, day=day, service_item=item,
                        number=number, code=f"{cal.SERVICE_ITEMS[item][1]}{number:03d}",
-                       kind=kind, priority=priority, booking_id=booking_id,
-                       citizen_id=citizen_id, status="WAITING", issued_at=at)
+                       kind=kind, priority=priority, priority_requested=requested and not priority,
+                       booking_id=booking_id, citizen_id=citizen_id, status="WAITING",
+                       issued_at=at)
 
 
 async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
@@ -113,7 +135,7 @@ async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
         raise CheckInWindowClosed(opens_at=opens, closes_at=closes)
     today = cal.local_day(at)
     citizen = await Citizen.get_or_none(id=citizen_id)
-    priority = priority or _is_elderly(vault, citizen, today)
+    elderly = _is_elderly(vault, citizen, today)
     await _counter(booking.hall_id, today, booking.service_item)
     async with in_transaction() as tx:
         changed = await Booking.filter(id=booking.id, status="BOOKED").using_db(tx).update(
@@ -122,7 +144,7 @@ async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
             raise AppointmentNotActive()
         number = await _next_number(tx, booking.hall_id, today, booking.service_item)
         ticket = _ticket(booking.hall_id, today, booking.service_item, number, "BOOKED",
-                         priority, at, booking.id, booking.citizen_id)
+                         elderly, at, booking.id, booking.citizen_id, requested=priority)
         await ticket.save(using_db=tx, force_create=True)
         await audit.record("appointment.checked_in", actor=actor or f"citizen:{citizen_id}",
                            subject=f"appointment:{booking.id}", request_id=request_id,
@@ -228,7 +250,8 @@ async def check_in_by_code(settings: Settings, ring: Keyring, code: str, *,
 async def take_walk_in(settings: Settings, citizen_id: str | None, hall_id: str,
                        service_item: str, *, priority: bool = False,
                        vault: PiiVault | None = None, at: datetime | None = None,
-                       request_id: str = "") -> QueueTicket:
+                       request_id: str = "", kiosk_id: str | None = None) -> QueueTicket:
+    """``priority`` is a request for staff to confirm, never priority itself."""
     at = cal.utc(at)
     hall = await Hall.get_or_none(id=hall_id)
     if hall is None or service_item not in hall.windows:
@@ -237,17 +260,39 @@ async def take_walk_in(settings: Settings, citizen_id: str | None, hall_id: str,
     if not cal.works_on(hall, today, await cal.overrides([hall.id], today, today)):
         raise HallClosed()
     citizen = await Citizen.get_or_none(id=citizen_id) if citizen_id else None
-    priority = priority or _is_elderly(vault, citizen, today)
+    elderly = _is_elderly(vault, citizen, today)
     await _counter(hall.id, today, service_item)
+    scopes = ([(f"citizen:{citizen.id}:{hall.id}", settings.walk_in_per_citizen_per_day)]
+              if citizen is not None else [])
+    if kiosk_id is not None:
+        scopes.append((f"kiosk:{kiosk_id}", settings.walk_in_per_kiosk_per_day))
+    for scope, _ in scopes:
+        await _quota_row(scope, today)
     async with in_transaction() as tx:
+        for scope, cap in scopes:
+            await _take_quota(tx, scope, today, cap)
         number = await _next_number(tx, hall.id, today, service_item, hall.walk_ins_per_day)
-        ticket = _ticket(hall.id, today, service_item, number, "WALK_IN", priority, at, None,
-                         citizen.id if citizen else None)
+        ticket = _ticket(hall.id, today, service_item, number, "WALK_IN", elderly, at, None,
+                         citizen.id if citizen else None, requested=priority)
         await ticket.save(using_db=tx, force_create=True)
         await audit.record("queue.walk_in", actor=f"citizen:{citizen_id}" if citizen_id else
                            "kiosk", subject=f"ticket:{hall.id}:{today}:{ticket.code}",
                            request_id=request_id, conn=tx)
     return ticket
+
+
+async def confirm_priority(hall_id: str, ticket_id: str, *, staff: str,
+                           request_id: str = "") -> QueueTicket:
+    """Hall staff saw the reason (a disability card, pregnancy...): priority from now."""
+    ticket = await _staff_ticket(hall_id, ticket_id)
+    async with in_transaction() as tx:
+        changed = await QueueTicket.filter(id=ticket.id, status="WAITING").using_db(tx).update(
+            priority=True, priority_confirmed_by=staff[:80])
+        if not changed:
+            raise TicketAlreadyFinished()
+        await audit.record("queue.priority_confirmed", actor=staff, subject=f"ticket:{ticket.id}",
+                           request_id=request_id, detail={"code": ticket.code}, conn=tx)
+    return await QueueTicket.get(id=ticket.id)
 
 
 def _order() -> tuple[str, ...]:

@@ -25,6 +25,25 @@ return {n, redis.call('TTL', KEYS[1])}
 """
 
 
+# Several windows of one budget (e.g. a minute, an hour, a day): take one unit
+# from all of them, or from none when any is full (then its TTL), atomically.
+# KEYS: one per window; ARGV: window seconds and limit, pairwise.
+_TAKE_BUDGET = """
+for i = 1, #KEYS do
+  local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if n >= tonumber(ARGV[2 * i]) then
+    local ttl = redis.call('TTL', KEYS[i])
+    if ttl < 1 then ttl = 1 end
+    return ttl
+  end
+end
+for i = 1, #KEYS do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2 * i - 1]) end
+end
+return 0
+"""
+
+
 @contextlib.asynccontextmanager
 async def store_errors() -> AsyncIterator[None]:
     try:
@@ -38,6 +57,16 @@ async def hit(kv: redis.Redis, key: str, window_seconds: int) -> tuple[int, int]
     async with store_errors():
         count, ttl = await kv.eval(_INCR_WINDOW, 1, key, window_seconds)
     return int(count), max(int(ttl), 1)
+
+
+async def take_budget(kv: redis.Redis, key: str, windows: list[tuple[int, int]]) -> int:
+    """0 when one unit was taken from every ``(window_seconds, limit)`` of ``key``,
+    else the seconds until the full window resets (nothing is taken then)."""
+    keys = [f"{key}:{seconds}" for seconds, _ in windows]
+    args = [v for seconds, limit in windows for v in (seconds, limit)]
+    async with store_errors():
+        wait = await kv.eval(_TAKE_BUDGET, len(keys), *keys, *args)
+    return int(wait)
 
 
 async def lock_ttl(kv: redis.Redis, key: str) -> int:

@@ -26,10 +26,10 @@ class ChallengeExpired(DomainError):
 
 class AccountLocked(DomainError):
     code = "ACCOUNT_LOCKED"
-    message = "验证失败次数过多，账户已临时锁定，请稍后再试"
+    message = "验证失败次数过多，已临时锁定，请稍后再试；也可携带身份证到登记大厅窗口办理"
 
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__()
+    def __init__(self, retry_after_seconds: int, message: str | None = None) -> None:
+        super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
 
 
@@ -56,8 +56,10 @@ class FaceRejected(DomainError):
 
 
 class FaceMismatch(FaceRejected):
+    # Also the answer for a name that does not match the ID number: until the
+    # face proves who is there, the route never says whether the pair is real.
     code = "FACE_MISMATCH"
-    message = "人脸比对未通过，请本人正对镜头重试"
+    message = "人脸比对未通过：请核对姓名和身份证号码，并由本人正对镜头重试"
 
 
 class ReplayDetected(FaceRejected):
@@ -67,7 +69,15 @@ class ReplayDetected(FaceRejected):
 
 class AssertionInvalid(FaceRejected):
     code = "ASSERTION_INVALID"
-    message = "平台活体检测结果无效，请重新进行人脸识别"
+    message = "活体检测结果无效或已过期，请重新进行人脸识别"
+
+
+class LivenessRequired(FaceRejected):
+    """A plain photo (no platform assertion, no enrolled kiosk's signature)
+    where plain photos are not accepted (production)."""
+
+    code = "LIVENESS_REQUIRED"
+    message = "请在“佛山通”或“粤省事”小程序内完成刷脸（活体检测），或到登记大厅的自助终端办理；不支持上传相册照片"
 
 
 class NoFaceFound(FaceRejected):
@@ -115,7 +125,7 @@ class NoReferencePhoto(FaceRejected):
 
 
 FACE_ERRORS: dict[str, type[FaceRejected]] = {cls.code: cls for cls in (
-    FaceMismatch, ReplayDetected, AssertionInvalid, NoFaceFound, MultipleFacesFound,
+    FaceMismatch, ReplayDetected, AssertionInvalid, LivenessRequired, NoFaceFound, MultipleFacesFound,
     FaceTooSmall, FacePartial, ImageInvalid, ImageTooLarge, FaceServiceBusy, NoReferencePhoto)}
 # A crashed or closed pool: the client retries later, as when busy.
 FACE_ERRORS["FACE_UNAVAILABLE"] = FaceServiceBusy

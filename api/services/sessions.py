@@ -6,7 +6,10 @@ Owns (RELIABILITY R2 items 13-14):
   concurrent refreshes exactly one wins.
 - Presenting an already-rotated token revokes the whole family and is
   audited, except the loser of a race within a few seconds, which gets
-  ``RefreshConflict`` and must use the winner's tokens.
+  ``RefreshConflict`` and must use the winner's tokens. "Already rotated"
+  means the secret matches one the family really had (``RetiredRefresh``):
+  a made-up secret under a known session id is just invalid, and neither
+  revokes the session nor writes a reuse audit (issue 12, item 10).
 - Logout and revocation mark the session in the DB and put a key in the
   shared store that every worker checks on every request, so access tokens
   of that session stop working at once.
@@ -22,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F
 
-from api.models import Citizen, LoginSession
+from api.models import Citizen, LoginSession, RetiredRefresh
 from api.services import audit, limits
 from api.services.session_errors import RefreshConflict, SessionExpired, SessionNotFound
 from api.state import AppState
@@ -64,13 +67,13 @@ def _access(state: AppState, session: LoginSession, citizen_id: str) -> str:
 
 async def open_session(state: AppState, citizen: Citizen, *, assurance_level: str,
                        channel: str, device_label: str = "", ip_prefix: str = "",
-                       request_id: str = "") -> IssuedTokens:
+                       request_id: str = "", kiosk_id: str | None = None) -> IssuedTokens:
     now = datetime.now(UTC)
     secret = secrets.token_urlsafe(32)
     session = await LoginSession.create(
         id=uuid.uuid4(), citizen_id=citizen.id, refresh_hash=_hash(secret),
         assurance_level=assurance_level, channel=channel, device_label=device_label[:80],
-        ip_prefix=ip_prefix, expires_at=now + timedelta(
+        ip_prefix=ip_prefix, kiosk_id=kiosk_id, expires_at=now + timedelta(
             seconds=state.settings.refresh_token_ttl_seconds))
     await audit.record("session.opened", actor=f"citizen:{citizen.id}",
                        subject=f"session:{session.id}", request_id=request_id,
@@ -95,6 +98,7 @@ async def refresh(state: AppState, refresh_token: str, *, request_id: str = "") 
              generation=F("generation") + 1, rotated_at=now, last_used_at=now)
     session = await LoginSession.get_or_none(id=sid)
     if won == 1 and session is not None:
+        await RetiredRefresh.create(hash=presented, session_id=sid, retired_at=now)
         return IssuedTokens(_access(state, session, str(session.citizen_id)),
                             f"{PREFIX}.{sid.hex}.{new_secret}",
                             state.settings.access_token_ttl_seconds, session.assurance_level,
@@ -104,6 +108,9 @@ async def refresh(state: AppState, refresh_token: str, *, request_id: str = "") 
     grace = timedelta(seconds=state.settings.refresh_race_grace_seconds)
     if session.previous_hash == presented and now - session.rotated_at <= grace:
         raise RefreshConflict()
+    if session.previous_hash != presented and not await RetiredRefresh.exists(
+            hash=presented, session_id=sid):
+        raise SessionExpired()  # never a secret of this family: not reuse, just invalid
     # A token from earlier in the family came back: treat it as stolen.
     await _revoke(state, session, reason="REFRESH_REUSE", request_id=request_id)
     raise SessionExpired()
@@ -120,6 +127,15 @@ async def _revoke(state: AppState, session: LoginSession, *, reason: str,
         revoked_at=now, revoked_reason=reason)
     await audit.record(f"session.revoked.{reason.lower()}", actor=f"citizen:{session.citizen_id}",
                        subject=f"session:{session.id}", request_id=request_id)
+
+
+async def end_face_sessions(state: AppState, citizen_id: str, *, request_id: str = "") -> int:
+    """Biometric consent withdrawn: every live face-level (L2) session ends at once."""
+    live = await LoginSession.filter(citizen_id=citizen_id, assurance_level="L2",
+                                     revoked_at=None)
+    for session in live:
+        await _revoke(state, session, reason="CONSENT_WITHDRAWN", request_id=request_id)
+    return len(live)
 
 
 async def logout(state: AppState, citizen_id: str, session_id: str, *,
@@ -145,6 +161,16 @@ async def _own_session(citizen_id: str, session_id: str) -> LoginSession:
     if session is None:
         raise SessionNotFound()
     return session
+
+
+async def kiosk_of(session_id: str) -> str | None:
+    """The enrolled kiosk a session was opened at (None: a phone, or unknown)."""
+    try:
+        sid = uuid.UUID(hex=session_id)
+    except ValueError:
+        return None
+    session = await LoginSession.get_or_none(id=sid).only("id", "kiosk_id")
+    return session.kiosk_id if session else None
 
 
 async def my_sessions(citizen_id: str) -> list[LoginSession]:

@@ -3,6 +3,7 @@
 // A kiosk is a shared device: every session ends with logout(), and a page
 // load starts clean (a token left by a crash is revoked at once).
 
+import { provisionFromLocation, rememberIdentity } from "./device.js";
 import "./store.js";
 import { gql, session, ApiError } from "/ui/gql.js";
 import { elder } from "/ui/elder.js";
@@ -213,6 +214,13 @@ export function toast(text) {
 // -- start-up --------------------------------------------------------------------
 
 export async function boot() {
+  // An installer's provisioning link enrols this terminal first (device.js).
+  try {
+    const enrolled = await provisionFromLocation();
+    if (enrolled) rememberIdentity(enrolled);
+  } catch {
+    // A damaged link: the terminal stays unenrolled (its captures are refused in production).
+  }
   for (const ev of ["pointerdown", "keydown", "touchstart", "input", "wheel"]) {
     document.addEventListener(ev, touch, { capture: true, passive: true });
   }

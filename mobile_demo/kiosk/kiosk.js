@@ -35,7 +35,8 @@
 //              checkin, no-appointments, current-ticket, current-ticket-open,
 //              qr-form, qr-input, qr-submit, checkin-result, go-walkin,
 //              hall (data-id), item-<SERVICE_ITEM>, walkin-result,
-//              ticket, ticket-code, ticket-priority, ticket-hall, ticket-status,
+//              ticket, ticket-code, ticket-priority, ticket-priority-requested,
+//              ticket-hall, ticket-status,
 //              ticket-item, people-ahead, wait-minutes, print-ticket, finish
 //   scan       (扫码签到, no login) priority, qr-form, qr-input (focused; the
 //              scanner types the code + Enter), qr-submit, scan-result,

@@ -3,6 +3,7 @@
 
 import { h, button, screen, maskId } from "./ui.js";
 import { register, show, home, state, startTask, loggedIn, errorBox, logout, call } from "./app.js";
+import { signCapture } from "./device.js";
 
 // The simulated card reader's cards: the demo citizens whose ID-card photos
 // the identity provider holds (README "Demo citizens"). Fictitious people.
@@ -135,8 +136,11 @@ register("face", ({ onCleanup }) => {
         return show("consent", { notice: start.message });
       }
       if (start.__typename !== "FaceChallenge") return failed(start);
+      // An enrolled terminal signs the capture (device.js); an unenrolled one
+      // sends it unsigned, which only a development server accepts.
+      const kiosk = await signCapture({ challengeId: start.challengeId, nonce: start.nonce, image, card });
       const done = (await call("KioskCompleteFaceLogin", { input: {
-        challengeId: start.challengeId, image } }, { auth: false })).completeFaceLogin;
+        challengeId: start.challengeId, image, kiosk } }, { auth: false })).completeFaceLogin;
       if (done.__typename === "LoginSuccess") {
         stop();
         return loggedIn(done);

@@ -12,6 +12,8 @@ const left = (r) =>
 
 const KIOSK = {
   FaceMismatch: (r) => `${left(r)}请持本人身份证，由本人刷脸；${POSE}。${DESK}`,
+  AssertionInvalid: `本机采集签名未通过核验，请点“重新识别”；如仍不行，请换一台自助终端，或${DESK}`,
+  LivenessRequired: `本机尚未登记为自助终端，暂不能刷脸登录，请换一台自助终端，或${DESK}`,
   ReplayDetected: (r) => `${left(r)}请本人站在摄像头前现场识别，不要使用照片或屏幕。`,
   NoFaceFound: `没有拍到人脸：${POSE}`,
   FaceTooSmall: "请再靠近屏幕一些，让脸部位于取景框中间后点“重新识别”",
@@ -22,7 +24,8 @@ const KIOSK = {
   FaceServiceBusy: (r) => `请${r?.retryAfterSeconds ? ` ${r.retryAfterSeconds} 秒` : "稍"}后点“重新识别”。${DESK}`,
   NoReferencePhoto: `公安系统暂无您的证件照，无法在自助终端刷脸登录。${DESK}`,
   IdentityNotFound: `身份证信息核验未通过。${DESK}`,
-  AccountLocked: (r) => `请${r?.retryAfterSeconds ? `在 ${Math.ceil(r.retryAfterSeconds / 60)} 分钟后` : "稍后"}再试，或${DESK}`,
+  AccountLocked: (r) => `${r?.message ? `${r.message}。` : ""}请${r?.retryAfterSeconds ? `在 ${Math.ceil(r.retryAfterSeconds / 60)} 分钟后` : "稍后"}再试，或${DESK}`,
+  WalkInLimitReached: `您今天在本大厅的取号次数已达上限。${DESK}`,
   ChallengeExpired: "本次识别已过期，请点“重新识别”",
   INSUFFICIENT_ASSURANCE: "请退出后重新刷身份证并刷脸登录",
   UNAUTHENTICATED: "为保护您的信息已自动退出，请重新刷身份证登录",

@@ -146,6 +146,9 @@ export function ticketCard(t, { halls, serviceItems }, queue) {
     h("p", { class: "ticket-label" }, "您的排队号"),
     h("p", { class: "ticket-code", test: "ticket-code" }, t.code),
     t.priority ? h("p", { class: "badge", test: "ticket-priority" }, "优先办理") : null,
+    !t.priority && t.priorityRequested
+      ? h("p", { class: "badge", test: "ticket-priority-requested" }, "已申请优先，请到窗口出示证件由工作人员核实")
+      : null,
     h("dl", { class: "facts" },
       h("dt", {}, "办理大厅"), h("dd", { test: "ticket-hall" }, hallName(halls, t.hallId)),
       h("dt", {}, "办理事项"), h("dd", { test: "ticket-item" }, itemName(serviceItems, t.serviceItem)),

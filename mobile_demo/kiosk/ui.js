@@ -30,7 +30,7 @@ export const button = (text, test, onClick, cls = "") =>
 export function priorityToggle() {
   const el = h("button", { type: "button", class: "toggle", test: "priority", "aria-pressed": "false" },
     h("span", { class: "toggle-box", "aria-hidden": "true" }),
-    h("span", {}, "我是老年人或残疾人，需要优先办理"));
+    h("span", {}, "申请优先办理（残疾人等，须到窗口出示证件核实；65 岁以上自动优先）"));
   el.addEventListener("click", () => {
     const on = el.getAttribute("aria-pressed") !== "true";
     el.setAttribute("aria-pressed", String(on));

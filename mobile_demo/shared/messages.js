@@ -22,8 +22,10 @@ const PHOTO = "请在光线充足处，正对镜头、摘下帽子和口罩后�
 
 const MESSAGES = {
   // -- login ---------------------------------------------------------------
-  AccountLocked: { title: "账户已临时锁定",
-    next: (r) => `已临时锁定，${retry(r)}，${WINDOW}` },
+  // The server's message names the way still open (the other login route, or
+  // the hall window): a lock on face login leaves SMS login open and the reverse.
+  AccountLocked: { title: "已临时锁定",
+    next: (r) => `${r?.message ? `${r.message}。` : ""}${retry(r)}` },
   TooManyAttempts: { title: "操作过于频繁", next: (r) => `${retry(r)}。` },
   InvalidIdNumber: { title: "身份证号码有误",
     next: "请核对 18 位居民身份证号码（末位可能是 X）后重新输入" },
@@ -37,8 +39,10 @@ const MESSAGES = {
     next: "本次验证已过期或已使用，请返回重新开始登录" },
   ConsentRequired: { title: "请先阅读并同意告知书",
     next: (r) => `《人脸识别信息处理告知书》已更新${r?.currentVersion ? `（${r.currentVersion} 版）` : ""}，请阅读并同意后再刷脸` },
+  // Also the answer to a name that does not match the ID number: the server
+  // never says which, so the hint asks to check both.
   FaceMismatch: { title: "人脸比对未通过",
-    next: (r) => `${attempts(r)}请本人${PHOTO}；多次失败将临时锁定，可改用短信登录` },
+    next: (r) => `${attempts(r)}请核对姓名和身份证号码，并由本人${PHOTO}；多次失败将临时锁定，可改用短信登录` },
   NoFaceFound: { title: "没有检测到人脸", next: `${PHOTO}` },
   MultipleFacesFound: { title: "画面中有多张人脸", next: "请确保画面中只有您本人后重新拍摄" },
   FaceTooSmall: { title: "人脸太小", next: "请把手机靠近一些，让脸部占画面的大部分后重新拍摄" },
@@ -48,6 +52,8 @@ const MESSAGES = {
   ImageInvalid: { title: "照片无法识别", next: "请重新拍摄，或选择一张 JPEG/PNG 格式的照片" },
   ImageTooLarge: { title: "照片太大", next: "请重新拍摄，或选择一张较小的照片" },
   AssertionInvalid: { title: "活体检测结果无效", next: "请返回重新开始刷脸登录" },
+  LivenessRequired: { title: "需要活体检测",
+    next: "请在“佛山通”或“粤省事”小程序内刷脸（不支持上传相册照片），或到登记大厅的自助终端办理；也可改用短信登录" },
   FaceServiceBusy: { title: "人脸识别服务繁忙", next: (r) => `${retry(r)}，或改用短信登录。` },
   NoReferencePhoto: { title: "暂无可比对的证件照",
     next: "无法刷脸登录，请改用短信登录，或到大厅窗口办理" },
@@ -89,6 +95,8 @@ const MESSAGES = {
   HallNotFound: { title: "该大厅不办理此事项", next: "请选择其他大厅或事项" },
   HallClosed: { title: "大厅今日不办公", next: "请在工作日办公时间前往，或先在网上预约" },
   WalkInPoolExhausted: { title: "今日现场号已发完", next: "请在网上预约其他日期的时段" },
+  WalkInLimitReached: { title: "今日取号次数已达上限",
+    next: "每人每天在同一大厅的现场取号次数有限；如需办理其他事项，请到咨询台由工作人员协助" },
   NoTicketWaiting: { title: "没有等候中的号", next: "当前无人排队" },
   TicketNotFound: { title: "排队号不存在", next: "请核对号码后重试" },
   TicketAlreadyFinished: { title: "该号已办结或已过号", next: "如需继续办理，请重新取号" },

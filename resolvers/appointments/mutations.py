@@ -4,7 +4,7 @@ import strawberry
 
 from api.context import Info
 from api.errors import Forbidden
-from api.services import appointment_queue, appointments
+from api.services import appointment_queue, appointments, sessions
 from auth.permissions import IsCitizen, IsStaff, NotClient, NotInBatch, principal_of
 from resolvers.appointments.queries import citizen_id
 from resolvers.appointments.types import (
@@ -67,6 +67,7 @@ class AppointmentMutation:
                          permission_classes=[IsCitizen])
     async def check_in(self, info: Info, appointment_id: strawberry.ID,
                        priority: bool = False) -> CheckInResult:
+        # priority: a request for staff to confirm (the elderly get it from their ID number).
         ticket = await appointment_queue.check_in(
             info.context.settings, citizen_id(info), str(appointment_id), priority=priority,
             vault=info.context.state.vault, request_id=info.context.request_id)
@@ -82,15 +83,19 @@ class AppointmentMutation:
             vault=info.context.state.vault, request_id=info.context.request_id)
         return CheckedIn(ticket=QueueTicket.from_model(ticket))
 
-    @strawberry.mutation(description="现场取号（未预约，从当天现场号池发放）",
+    @strawberry.mutation(description="现场取号（未预约，从当天现场号池发放）；每人每天每大厅、每台终端每天有上限。"
+                                     "priority 为申请优先，须工作人员核实后生效（65 岁以上自动优先）",
                          permission_classes=[IsCitizen, NotInBatch])
     async def take_walk_in_ticket(self, info: Info, hall_id: strawberry.ID,
                                   service_item: ServiceItemCode,
                                   priority: bool = False) -> TakeWalkInTicketResult:
+        principal = principal_of(info)
+        assert principal is not None
         ticket = await appointment_queue.take_walk_in(
             info.context.settings, citizen_id(info), str(hall_id), service_item.name,
             priority=priority, vault=info.context.state.vault,
-            request_id=info.context.request_id)
+            request_id=info.context.request_id,
+            kiosk_id=await sessions.kiosk_of(principal.session_id))
         return TicketIssued(ticket=QueueTicket.from_model(ticket))
 
     @strawberry.mutation(description="叫下一个号（本大厅工作人员）：优先人群先，预约先于现场号",
@@ -104,6 +109,15 @@ class AppointmentMutation:
         ticket = await appointment_queue.call_next(
             hall, staff=actor, service_item=service_item.name if service_item else None,
             request_id=info.context.request_id)
+        return TicketUpdated(ticket=QueueTicket.from_model(ticket))
+
+    @strawberry.mutation(description="核实优先申请（本大厅工作人员查验残疾人证等后）：该号此后优先叫号",
+                         permission_classes=[IsStaff])
+    async def confirm_ticket_priority(self, info: Info,
+                                      ticket_id: strawberry.ID) -> MarkTicketResult:
+        hall, actor = staff_of(info)
+        ticket = await appointment_queue.confirm_priority(hall, str(ticket_id), staff=actor,
+                                                          request_id=info.context.request_id)
         return TicketUpdated(ticket=QueueTicket.from_model(ticket))
 
     @strawberry.mutation(description="标记已办结（本大厅工作人员）", permission_classes=[IsStaff])

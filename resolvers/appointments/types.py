@@ -135,7 +135,10 @@ class QueueTicket:
     hall_id: strawberry.ID
     service_item: ServiceItemCode
     status: TicketState
-    priority: bool = strawberry.field(description="优先（老年人、残疾人）")
+    priority: bool = strawberry.field(
+        description="优先叫号：65 岁以上（按身份证出生日期自动判断），或经工作人员核实的残疾人等")
+    priority_requested: bool = strawberry.field(
+        default=False, description="已申请优先、待工作人员核实（核实前按普通号排队）")
     walk_in: bool = strawberry.field(description="现场取号（未预约）")
     issued_at: datetime
 
@@ -143,7 +146,8 @@ class QueueTicket:
     def from_model(cls, t: TicketModel) -> QueueTicket:
         return cls(id=strawberry.ID(str(t.id)), code=t.code, hall_id=strawberry.ID(t.hall_id),
                    service_item=ServiceItemCode(t.service_item), status=TicketState(t.status),
-                   priority=t.priority, walk_in=t.kind == "WALK_IN", issued_at=t.issued_at)
+                   priority=t.priority, priority_requested=t.priority_requested,
+                   walk_in=t.kind == "WALK_IN", issued_at=t.issued_at)
 
 
 @strawberry.type(description="我的排队情况")
@@ -266,6 +270,11 @@ class WalkInPoolExhausted(UserError):
     pass
 
 
+@user_error(ae.WalkInLimitReached, "本人今日在本大厅（或本终端今日）的现场取号已达上限")
+class WalkInLimitReached(UserError):
+    pass
+
+
 @user_error(ae.NoTicketWaiting, "没有等候中的号")
 class NoTicketWaiting(UserError):
     pass
@@ -294,7 +303,8 @@ RescheduleAppointmentResult = Annotated[
 CheckInResult = Annotated[CheckedIn | AppointmentNotFound | AppointmentNotActive
                           | CheckInWindowClosed, strawberry.union("CheckInResult")]
 TakeWalkInTicketResult = Annotated[TicketIssued | HallNotFound | HallClosed
-                                   | WalkInPoolExhausted, strawberry.union("TakeWalkInTicketResult")]
+                                   | WalkInPoolExhausted | WalkInLimitReached,
+                                   strawberry.union("TakeWalkInTicketResult")]
 CallNextTicketResult = Annotated[TicketUpdated | NoTicketWaiting,
                                  strawberry.union("CallNextTicketResult")]
 MarkTicketResult = Annotated[TicketUpdated | TicketNotFound | TicketAlreadyFinished,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.client_address import client_ip
 from api.context import Info
 from api.services import certificates
 from auth.permissions import FaceVerified, NotInBatch, principal_of
@@ -13,7 +14,7 @@ def client_key(info: Info) -> str:
     principal = principal_of(info)
     if principal is not None and principal.kind == "client":
         return f"client:{principal.subject}"
-    return f"ip:{request.client.host if request.client else 'unknown'}"
+    return f"ip:{client_ip(request)}"
 
 
 @strawberry.type

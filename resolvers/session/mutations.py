@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.client_address import client_ip
 from api.context import Info
 from api.services import citizens, login, sessions
 from auth.permissions import IsCitizen, NotClient, NotInBatch, principal_of
@@ -31,8 +32,7 @@ from resolvers.session.types import (
 
 def client_of(info: Info) -> login.Client:
     request = info.context.request
-    host = request.client.host if request.client else "unknown"
-    return login.Client(ip=host, device=request.headers.get("user-agent", "")[:80],
+    return login.Client(ip=client_ip(request), device=request.headers.get("user-agent", "")[:80],
                         request_id=info.context.request_id)
 
 
@@ -44,7 +44,7 @@ async def _success(tokens: sessions.IssuedTokens) -> LoginSuccess:
 
 @strawberry.type
 class SessionMutation:
-    @strawberry.mutation(description="刷脸登录第一步：核对身份信息格式、记录人脸识别授权并下发单次挑战",
+    @strawberry.mutation(description="刷脸登录第一步：核对身份证号码格式并下发单次挑战（授权在本人完成刷脸后记录）",
                          permission_classes=[NotInBatch, NotClient])
     async def start_face_login(self, info: Info, input: StartFaceLoginInput) -> StartFaceLoginResult:
         c = await login.start_face_login(
@@ -53,13 +53,15 @@ class SessionMutation:
             client=client_of(info))
         return FaceChallenge.from_model(c)
 
-    @strawberry.mutation(description="刷脸登录第二步：提交自拍，与公安证件照比对",
+    @strawberry.mutation(description="刷脸登录第二步：提交活体检测结果（平台签名或终端签名）与自拍，与公安证件照比对",
                          permission_classes=[NotInBatch, NotClient])
     async def complete_face_login(self, info: Info,
                                   input: CompleteFaceLoginInput) -> CompleteFaceLoginResult:
+        kiosk = (login.KioskCapture(input.kiosk.kiosk_id, input.kiosk.signature)
+                 if input.kiosk is not None else None)
         tokens = await login.complete_face_login(
             info.context.state, challenge_id=input.challenge_id, image=input.image,
-            assertion=input.platform_assertion, client=client_of(info))
+            assertion=input.platform_assertion, kiosk=kiosk, client=client_of(info))
         return await _success(tokens)
 
     @strawberry.mutation(description="短信验证码登录第一步（认证等级 L1，不能查看房产或开具证明）",
@@ -106,6 +108,6 @@ class SessionMutation:
         p = principal_of(info)
         assert p is not None
         citizen = await citizens.get(p.subject)
-        n = await login.withdraw_biometric_consent(info.context.state, citizen.id_number_hash,
-                                                   client_of(info))
-        return ConsentWithdrawn(withdrawn=n)
+        n, ended = await login.withdraw_biometric_consent(info.context.state, citizen,
+                                                          client_of(info))
+        return ConsentWithdrawn(withdrawn=n, sessions_ended=ended)

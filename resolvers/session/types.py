@@ -35,13 +35,23 @@ class StartFaceLoginInput:
         description="用户已阅读并同意的《人脸识别信息处理告知书》版本号；与当前版本不符时返回 ConsentRequired")
 
 
+@strawberry.input(description="已登记自助终端对本次采集的签名（ECDSA P-256，见 README「自助终端安装」）")
+class KioskCaptureInput:
+    kiosk_id: str = strawberry.field(description="终端编号（登记时分配，如 K-3F9A2C7D）")
+    signature: str = strawberry.field(
+        description="终端密钥对 challengeId、nonce、照片 SHA-256 与所读身份证的签名（r||s，base64url）")
+
+
 @strawberry.input(description="提交自拍完成刷脸登录")
 class CompleteFaceLoginInput:
     challenge_id: str = strawberry.field(description="startFaceLogin 返回的 challengeId")
     image: str = strawberry.field(description="自拍照，base64 编码的 JPEG 或 PNG（可带 data: 前缀）")
     platform_assertion: str | None = strawberry.field(
         default=None,
-        description="小程序平台活体检测返回的签名结果（须绑定本次 nonce）；提供时仍会与证件照比对")
+        description="小程序平台活体检测返回的签名结果（须绑定本次 nonce 并指向本人）；仍会与证件照比对。"
+                    "生产环境中手机端刷脸必须提供")
+    kiosk: KioskCaptureInput | None = strawberry.field(
+        default=None, description="大厅自助终端采集时必填：终端对本次采集的签名")
 
 
 @strawberry.input(description="开始短信验证码登录（无需刷脸，认证等级 L1）")
@@ -68,16 +78,16 @@ class FaceChallenge:
         return cls(challenge_id=c.challenge_id, nonce=c.nonce, expires_at=c.expires_at)
 
 
-@strawberry.type(description="短信验证码已发送")
+@strawberry.type(description="若姓名与身份证号码无误，验证码已发送至登记的手机（为防止冒用，不提示是否匹配）")
 class SmsChallenge:
     challenge_id: str = strawberry.field(description="挑战编号")
-    masked_phone: str = strawberry.field(description="接收验证码的手机号（脱敏）")
+    masked_phone: str | None = strawberry.field(
+        description="始终为 null：身份未经验证前不显示手机号（保留字段，兼容旧客户端）")
     expires_at: datetime = strawberry.field(description="验证码过期时间")
 
     @classmethod
     def from_model(cls, c: Challenge) -> SmsChallenge:
-        return cls(challenge_id=c.challenge_id, masked_phone=c.masked_phone or "",
-                   expires_at=c.expires_at)
+        return cls(challenge_id=c.challenge_id, masked_phone=None, expires_at=c.expires_at)
 
 
 @strawberry.type(description="当前登录的市民（仅脱敏信息）")
@@ -124,13 +134,15 @@ class DeviceSession:
     last_used_at: datetime
     current: bool = strawberry.field(description="是否为发起本次请求的设备")
     revoked: bool
+    kiosk_id: str | None = strawberry.field(
+        default=None, description="在大厅自助终端登录时为终端编号，否则为 null")
 
     @classmethod
     def from_model(cls, s: LoginSession, current_id: str) -> DeviceSession:
         return cls(id=strawberry.ID(s.id.hex), channel=s.channel, device_label=s.device_label,
                    assurance_level=AssuranceLevel(s.assurance_level), created_at=s.created_at,
                    last_used_at=s.last_used_at, current=s.id.hex == current_id,
-                   revoked=s.revoked_at is not None)
+                   revoked=s.revoked_at is not None, kiosk_id=s.kiosk_id)
 
 
 @strawberry.type(description="已退出登录")
@@ -143,9 +155,11 @@ class SessionRevoked:
     session: DeviceSession
 
 
-@strawberry.type(description="已撤回人脸识别授权")
+@strawberry.type(description="已撤回人脸识别授权；缓存的比对模板已删除，刷脸登录的会话已全部退出")
 class ConsentWithdrawn:
     withdrawn: int = strawberry.field(description="撤回的授权条数")
+    sessions_ended: int = strawberry.field(
+        default=0, description="因此退出的刷脸登录（L2）会话数；含当前会话时须重新登录")
 
 
 @strawberry.type(description="当前登录信息")
@@ -196,8 +210,13 @@ class ImageTooLarge(UserError):
     pass
 
 
-@user_error(se.AssertionInvalid, "平台活体检测结果无效")
+@user_error(se.AssertionInvalid, "活体检测结果（平台签名或终端签名）无效")
 class AssertionInvalid(UserError):
+    attempts_left: int | None = strawberry.field(description="剩余尝试次数，用完后将临时锁定")
+
+
+@user_error(se.LivenessRequired, "需要活体检测：小程序平台的实人核验结果或大厅自助终端的签名采集")
+class LivenessRequired(UserError):
     pass
 
 
@@ -226,7 +245,7 @@ class TooManyAttempts(UserError):
     retry_after_seconds: int = strawberry.field(description="多少秒后可以重试")
 
 
-@user_error(se.IdentityNotFound, "身份核验未通过")
+@user_error(se.IdentityNotFound, "身份核验未通过（登录接口不再返回，保留以兼容旧客户端）")
 class IdentityNotFound(UserError):
     pass
 
@@ -246,7 +265,7 @@ class CodeMismatch(UserError):
     attempts_left: int = strawberry.field(description="剩余尝试次数")
 
 
-@user_error(se.NoPhoneOnRecord, "无登记手机号")
+@user_error(se.NoPhoneOnRecord, "无登记手机号（登录接口不再返回，保留以兼容旧客户端）")
 class NoPhoneOnRecord(UserError):
     pass
 
@@ -272,7 +291,8 @@ StartFaceLoginResult = Annotated[
 CompleteFaceLoginResult = Annotated[
     LoginSuccess | FaceMismatch | NoFaceFound | MultipleFacesFound | FaceTooSmall | FacePartial
     | ReplayDetected | ImageInvalid | ImageTooLarge | ChallengeExpired | AccountLocked
-    | IdentityNotFound | ConsentRequired | AssertionInvalid | FaceServiceBusy | NoReferencePhoto,
+    | IdentityNotFound | ConsentRequired | AssertionInvalid | LivenessRequired | FaceServiceBusy
+    | NoReferencePhoto,
     strawberry.union("CompleteFaceLoginResult")]
 StartSmsLoginResult = Annotated[
     SmsChallenge | InvalidIdNumber | IdentityNotFound | NoPhoneOnRecord | AccountLocked

@@ -160,7 +160,8 @@ CASES: dict[str, Case] = {
 }
 # Staff-only fields are authorised by role, not ownership (tested with their domain).
 STAFF_FIELDS = {"Mutation.revokeCertificate", "Mutation.callNextTicket", "Mutation.markServed",
-                "Mutation.markNoShow", "Mutation.appealRating", "Mutation.reviewAppeal"}
+                "Mutation.markNoShow", "Mutation.confirmTicketPriority", "Mutation.appealRating",
+                "Mutation.reviewAppeal"}
 # Ids of public reference data (halls) that belong to nobody.
 REFERENCE_FIELDS = {"Query.availableSlots", "Mutation.takeWalkInTicket"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -328,3 +329,73 @@ class TestQueue:
         assert gone.status == "NO_SHOW"
         assert (await Booking.get(id=e.id)).status == "NO_SHOW"
         assert await QueueTicket.filter(status="CALLED").count() == 1
+
+
+class TestWalkInShares:
+    """Issue 12, item 9: one citizen cannot drain the pool; priority is never self-declared."""
+
+    AT = datetime(2026, 5, 7, 9, 5, tzinfo=cal.SHANGHAI)
+
+    async def test_one_citizen_takes_at_most_their_share(self, settings: Settings,
+                                                         people: list[str]) -> None:
+        settings.walk_in_per_citizen_per_day = 2
+        for item in ("OTHER", "MORTGAGE"):
+            await queue.take_walk_in(settings, people[0], HALL, item, at=self.AT)
+        with pytest.raises(ae.WalkInLimitReached):
+            await queue.take_walk_in(settings, people[0], HALL, "TRANSFER", at=self.AT)
+        # Another hall, another day, another citizen: their own shares.
+        other = await queue.take_walk_in(settings, people[0], "FS-440605", "OTHER", at=self.AT)
+        assert other.kind == "WALK_IN"
+        tomorrow = self.AT + timedelta(days=1)
+        await queue.take_walk_in(settings, people[0], HALL, "OTHER", at=tomorrow)
+        await queue.take_walk_in(settings, people[1], HALL, "OTHER", at=self.AT)
+        assert await QueueTicket.filter(citizen_id=people[0], day=self.AT.date()).count() == 3
+
+    async def test_concurrent_takes_never_pass_the_share(self, settings: Settings,
+                                                         people: list[str]) -> None:
+        settings.walk_in_per_citizen_per_day = 2
+        results = await asyncio.gather(*[
+            queue.take_walk_in(settings, people[0], HALL, "OTHER", at=self.AT)
+            for _ in range(8)], return_exceptions=True)
+        issued = [r for r in results if isinstance(r, QueueTicket)]
+        assert len(issued) == 2
+        assert all(isinstance(r, ae.WalkInLimitReached) for r in results
+                   if not isinstance(r, QueueTicket)), results
+
+    async def test_a_kiosk_takes_at_most_its_share(self, settings: Settings,
+                                                   people: list[str]) -> None:
+        settings.walk_in_per_kiosk_per_day = 2
+        for who in people[:2]:
+            await queue.take_walk_in(settings, who, HALL, "OTHER", at=self.AT, kiosk_id="K-1")
+        with pytest.raises(ae.WalkInLimitReached):
+            await queue.take_walk_in(settings, people[2], HALL, "OTHER", at=self.AT,
+                                     kiosk_id="K-1")
+        await queue.take_walk_in(settings, people[2], HALL, "OTHER", at=self.AT, kiosk_id="K-2")
+
+    async def test_self_declared_priority_does_not_jump_the_queue(
+            self, settings: Settings, people: list[str], vault: Any) -> None:
+        first = await queue.take_walk_in(settings, people[0], HALL, "OTHER", vault=vault,
+                                         at=self.AT)
+        claimed = await queue.take_walk_in(settings, people[1], HALL, "OTHER", priority=True,
+                                           vault=vault, at=self.AT)  # born 1985: 41
+        assert not claimed.priority
+        assert claimed.priority_requested
+        elder = await queue.take_walk_in(settings, people[2], HALL, "OTHER", vault=vault,
+                                         at=self.AT)  # born 1950: priority by birth date
+        assert elder.priority
+        order = [(await queue.call_next(HALL, staff="staff:x", at=self.AT)).id for _ in range(3)]
+        assert order == [elder.id, first.id, claimed.id]
+
+    async def test_staff_confirmation_grants_priority(self, settings: Settings,
+                                                      people: list[str], vault: Any) -> None:
+        first = await queue.take_walk_in(settings, people[0], HALL, "OTHER", vault=vault,
+                                         at=self.AT)
+        claimed = await queue.take_walk_in(settings, people[1], HALL, "OTHER", priority=True,
+                                           vault=vault, at=self.AT)
+        with pytest.raises(ae.TicketNotFound):  # staff of another hall
+            await queue.confirm_priority("FS-440605", str(claimed.id), staff="staff:y")
+        confirmed = await queue.confirm_priority(HALL, str(claimed.id), staff="staff:x")
+        assert confirmed.priority
+        assert confirmed.priority_confirmed_by == "staff:x"
+        order = [(await queue.call_next(HALL, staff="staff:x", at=self.AT)).id for _ in range(2)]
+        assert order == [claimed.id, first.id]

@@ -190,7 +190,10 @@ async function startSms(stage, slot, person, done) {
     code.select();
   }));
   show(stage, card({},
-    notice(`验证码已发送至 ${r.maskedPhone}，${formatDateTime(r.expiresAt)} 前有效`),
+    // No phone number is shown before a factor is proven (a masked number told
+    // a real name + ID pair from a made-up one).
+    notice(`若姓名和身份证号码无误，验证码已发送至您登记的手机，${formatDateTime(r.expiresAt)} 前有效；`
+      + "如未收到，请核对信息，或改用刷脸登录、到大厅窗口办理"),
     field("短信验证码", code), codeSlot, submit,
     h("p", { class: "hint secondary" }, "短信登录为 L1 认证：查看房产、开具证明需刷脸")),
   await smsInbox(code));

@@ -15,6 +15,7 @@ mutation ($input: StartSmsLoginInput!) {
     ... on SmsChallenge { challengeId maskedPhone }
     ... on UserError { code message }
     ... on AccountLocked { retryAfterSeconds }
+    ... on TooManyAttempts { retryAfterSeconds }
   }
 }"""
 COMPLETE_SMS = """
@@ -66,3 +67,20 @@ async def sms_login(client: Client, p: Person, headers: dict[str, str] | None = 
     result = done["data"]["completeSmsLogin"]
     assert result["__typename"] == "LoginSuccess", done
     return result
+
+
+# The fixture faces' people (tests/fixtures/faces/person_*), for the face tests.
+PEOPLE = {
+    "person_a": ("陈志明", "440604", "19850312"),
+    "person_b": ("李婉婷", "440605", "19900708"),
+    "person_c": ("黄伟强", "440606", "19781120"),
+    "person_d": ("梁淑仪", "440607", "19950203"),
+}
+
+
+def face_id(key: str) -> str:
+    from datetime import date
+
+    _, region, born = PEOPLE[key]
+    return idnumber.build(region, date(int(born[:4]), int(born[4:6]), int(born[6:])),
+                          11 + list(PEOPLE).index(key) * 2)

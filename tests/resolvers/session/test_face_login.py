@@ -5,14 +5,16 @@ from __future__ import annotations
 import base64
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from api import idnumber
 from api.models import AuditEvent, Citizen, FaceAttempt
 from tests.conftest import Client
+from tests.resolvers.session.helpers import PEOPLE
+from tests.resolvers.session.helpers import face_id as _id
 
 pytestmark = pytest.mark.slow
 
@@ -35,34 +37,12 @@ mutation ($input: CompleteFaceLoginInput!) { completeFaceLogin(input: $input) {
   ... on AccountLocked { retryAfterSeconds }
 } }"""
 CONSENT = "2026-01"
-
-PEOPLE = {
-    "person_a": ("陈志明", "440604", "19850312"),
-    "person_b": ("李婉婷", "440605", "19900708"),
-    "person_c": ("黄伟强", "440606", "19781120"),
-    "person_d": ("梁淑仪", "440607", "19950203"),
-}
-
-
-def _id(key: str) -> str:
-    from datetime import date
-
-    _, region, born = PEOPLE[key]
-    return idnumber.build(region, date(int(born[:4]), int(born[4:6]), int(born[6:])),
-                          11 + list(PEOPLE).index(key) * 2)
-
+# Five different photos, none of person_c: wrong faces that are not replays of each other.
+WRONG_FACES = ["person_b/selfie_1.jpg", "person_a/selfie_1.jpg", "person_d/selfie_1.jpg",
+               "person_b/reference.jpg", "person_a/reference.jpg"]
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
-
-
-@pytest.fixture
-async def people(client: Client, faces_dir: Path) -> dict[str, tuple[str, str]]:
-    for key, (name, _, _) in PEOPLE.items():
-        await client.state.providers.identity.register(
-            name=name, id_number=_id(key), gender="M", phone=None,
-            photo=(faces_dir / key / "reference.jpg").read_bytes())
-    return {k: (v[0], _id(k)) for k, v in PEOPLE.items()}
 
 
 async def _start(client: Client, name: str, number: str, consent: str = CONSENT) -> dict:
@@ -139,8 +119,31 @@ class TestRefusals:
         assert (await _login(client, people["person_d"], selfie))["__typename"] == "LoginSuccess"
         again = await _login(client, people["person_d"], selfie)
         assert again["__typename"] == "ReplayDetected"
-        fresh = _reencode(selfie, 90)
-        assert (await _login(client, people["person_d"], fresh))["__typename"] == "LoginSuccess"
+
+    async def test_re_encoded_earlier_selfie_is_a_replay(self, client: Client, people: dict,
+                                                         faces_dir: Path) -> None:
+        """Issue 12, item 2: one byte appended, or the picture re-encoded, is
+        the same capture: refused by embedding distance, not bytes."""
+        selfie = (faces_dir / "person_d" / "selfie_1.jpg").read_bytes()
+        assert (await _login(client, people["person_d"], selfie))["__typename"] == "LoginSuccess"
+        for variant in (selfie + b"\x00", _reencode(selfie, 90), _reencode(selfie, 75)):
+            again = await _login(client, people["person_d"], variant)
+            assert again["__typename"] == "ReplayDetected", again
+        # Another citizen's earlier selfie says nothing about this one.
+        other = await _login(client, people["person_b"],
+                             (faces_dir / "person_b" / "selfie_1.jpg").read_bytes())
+        assert other["__typename"] == "LoginSuccess"
+
+    async def test_only_the_last_n_selfie_embeddings_are_kept_encrypted(
+            self, client: Client, people: dict, faces_dir: Path) -> None:
+        client.state.settings.face_selfie_history = 2
+        for other in WRONG_FACES[:3]:  # three different captures (wrong faces) for person_c
+            r = await _login(client, people["person_c"], (faces_dir / other).read_bytes())
+            assert r["__typename"] == "FaceMismatch", r
+        kept = await FaceAttempt.filter(embedding_enc__not_isnull=True).all()
+        assert len(kept) == 2
+        assert all(a.embedding_enc.startswith("v1:") and "0." not in a.embedding_enc[:40]
+                   for a in kept)
 
     @pytest.mark.parametrize(("image", "expected"), [
         ("edge/two_faces.jpg", "MultipleFacesFound"),
@@ -191,10 +194,24 @@ class TestRefusals:
                                                        "image": selfie}})
         assert second["data"]["completeFaceLogin"]["__typename"] == "ChallengeExpired"
 
-    async def test_unknown_identity(self, client: Client, people: dict, faces_dir: Path) -> None:
+    async def test_unknown_pair_answers_like_a_face_that_does_not_match(
+            self, client: Client, people: dict, faces_dir: Path) -> None:
+        """Issue 12, item 7: no IDENTITY_NOT_FOUND oracle on the face route."""
         r = await _login(client, ("王五", people["person_a"][1]),
                          (faces_dir / "person_a" / "selfie_1.jpg").read_bytes())
-        assert r["__typename"] == "IdentityNotFound"
+        assert r["__typename"] == "FaceMismatch"
+        real = await _login(client, people["person_b"],
+                            (faces_dir / "person_c" / "selfie_1.jpg").read_bytes())
+        assert r == real  # same type, code, message and attempts left
+
+    @pytest.mark.parametrize("junk", [lambda: "not base64 at all!!",
+                                      lambda: base64.b64encode(b"GIF89a" + os.urandom(64)).decode()])
+    async def test_junk_image_answers_the_same_for_real_and_unknown_pairs(
+            self, client: Client, people: dict, junk: Callable[[], str]) -> None:
+        unknown = await _login(client, ("王五", people["person_a"][1]), junk())
+        real = await _login(client, people["person_a"], junk())
+        assert unknown == real
+        assert real["__typename"] == "ImageInvalid"
 
 
 class TestConsentAndLock:
@@ -205,9 +222,8 @@ class TestConsentAndLock:
 
     async def test_five_mismatches_lock(self, client: Client, people: dict,
                                         faces_dir: Path) -> None:
-        wrong = (faces_dir / "person_b" / "selfie_1.jpg").read_bytes()
-        kinds = [(await _login(client, people["person_c"], _reencode(wrong, 80 + i)))["__typename"]
-                 for i in range(5)]
+        kinds = [(await _login(client, people["person_c"], (faces_dir / f).read_bytes()))[
+            "__typename"] for f in WRONG_FACES]
         assert kinds == ["FaceMismatch"] * 4 + ["AccountLocked"]
         locked = await _start(client, *people["person_c"])
         assert locked["__typename"] == "AccountLocked"

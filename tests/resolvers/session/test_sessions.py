@@ -54,6 +54,35 @@ class TestRefresh:
         assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert await AuditEvent.filter(action="session.revoked.refresh_reuse").count() == 1
 
+    async def test_made_up_secret_under_a_real_session_id_is_not_reuse(
+            self, client: Client) -> None:
+        """Issue 12, item 10: ``rt1.<sid>.<junk>`` is just invalid."""
+        first = await _login(client)
+        sid = first["refreshToken"].split(".")[1]
+        client.state.settings.refresh_race_grace_seconds = 0
+        for junk in ("a" * 43, "b" * 64):
+            body = await client.gql(REFRESH, {"t": f"rt1.{sid}.{junk}"})
+            assert body["data"]["refreshSession"]["__typename"] == "SessionExpired"
+        # Nothing was revoked and no reuse was recorded: the holder goes on.
+        assert (await client.gql(ME, token=first["accessToken"]))["data"]["me"]
+        ok = await client.gql(REFRESH, {"t": first["refreshToken"]})
+        assert ok["data"]["refreshSession"]["__typename"] == "SessionRefreshed"
+        assert await AuditEvent.filter(action__startswith="session.revoked").count() == 0
+
+    async def test_any_earlier_member_of_the_family_is_reuse(self, client: Client) -> None:
+        first = await _login(client)
+        tokens = [first["refreshToken"]]
+        for _ in range(3):
+            body = await client.gql(REFRESH, {"t": tokens[-1]})
+            tokens.append(body["data"]["refreshSession"]["refreshToken"])
+        client.state.settings.refresh_race_grace_seconds = 0
+        await asyncio.sleep(0.01)
+        reused = await client.gql(REFRESH, {"t": tokens[0]})  # three rotations back
+        assert reused["data"]["refreshSession"]["__typename"] == "SessionExpired"
+        after = await client.gql(REFRESH, {"t": tokens[-1]})
+        assert after["data"]["refreshSession"]["__typename"] == "SessionExpired"
+        assert await AuditEvent.filter(action="session.revoked.refresh_reuse").count() == 1
+
     async def test_concurrent_refreshes_one_winner(self, client: Client) -> None:
         first = await _login(client)
         bodies = await asyncio.gather(*[client.gql(REFRESH, {"t": first["refreshToken"]})
@@ -92,6 +121,7 @@ class TestLogoutAndDevices:
     async def test_my_sessions_and_revoke_other_device(self, client: Client) -> None:
         p = person()
         await register(client, p)
+        client.state.settings.sms_per_minute = 2  # two devices within a minute
         phone = await sms_login(client, p, headers={"user-agent": "iPhone FoshanTong"})
         kiosk = await sms_login(client, p, headers={"user-agent": "Kiosk-Chancheng-03"})
         listed = (await client.gql(SESSIONS, token=phone["accessToken"]))["data"]["mySessions"]

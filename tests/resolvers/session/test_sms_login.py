@@ -26,14 +26,16 @@ class TestSmsLogin:
         me = await client.gql(ME, token=result["accessToken"])
         assert me["data"]["me"]["assuranceLevel"] == "L1"
 
-    async def test_masked_phone_only(self, client: Client) -> None:
+    async def test_no_phone_shown_before_a_factor_is_proven(self, client: Client) -> None:
+        """Issue 12, item 7: the masked phone told a real pair from a made-up one."""
         p = person()
         await register(client, p)
         body = await client.gql(START_SMS, {"input": {"name": p.name, "idNumber": p.id_number,
                                                       "channel": "KIOSK"}})
         ch = body["data"]["startSmsLogin"]
-        assert ch["maskedPhone"] == f"{p.phone[:3]}****{p.phone[-4:]}"
-        assert p.phone not in str(body)
+        assert ch["__typename"] == "SmsChallenge"
+        assert ch["maskedPhone"] is None
+        assert p.phone[-4:] not in str(body)
 
     async def test_wrong_code_then_challenge_burns(self, client: Client) -> None:
         p = person()
@@ -60,11 +62,17 @@ class TestSmsLogin:
         assert r["code"] == "INVALID_ID_NUMBER"
         assert "身份证" in r["message"]
 
-    async def test_unknown_identity(self, client: Client) -> None:
+    async def test_unknown_identity_gets_a_challenge_that_never_succeeds(
+            self, client: Client) -> None:
         p = person(seq=7)
         body = await client.gql(START_SMS, {"input": {"name": p.name, "idNumber": p.id_number,
                                                       "channel": "FOSHANTONG"}})
-        assert body["data"]["startSmsLogin"]["__typename"] == "IdentityNotFound"
+        ch = body["data"]["startSmsLogin"]
+        assert ch["__typename"] == "SmsChallenge"
+        for code in ("000000", "123456"):
+            done = await client.gql(COMPLETE_SMS, {"input": {"challengeId": ch["challengeId"],
+                                                             "code": code}})
+            assert done["data"]["completeSmsLogin"]["__typename"] == "CodeMismatch"
 
     async def test_me_requires_login(self, client: Client) -> None:
         body = await client.gql(ME)
@@ -77,6 +85,7 @@ class TestLockout:
     async def test_five_failures_lock_the_identity_across_routes(self, client: Client) -> None:
         p = person()
         await register(client, p)
+        client.state.settings.sms_per_minute = 5
         for _ in range(2):
             start = await client.gql(START_SMS, {"input": {"name": p.name, "idNumber": p.id_number,
                                                            "channel": "FOSHANTONG"}})
@@ -95,13 +104,25 @@ class TestLockout:
 
     async def test_lock_answer_same_for_unknown_identity(self, client: Client) -> None:
         ghost = person(seq=9, name="不存在")
+        client.state.settings.sms_per_minute = 10
         kinds = []
-        for _ in range(6):
+        for _ in range(4):
             body = await client.gql(START_SMS, {"input": {"name": ghost.name,
                                                           "idNumber": ghost.id_number,
                                                           "channel": "FOSHANTONG"}})
-            kinds.append(body["data"]["startSmsLogin"]["__typename"])
-        assert kinds[-1] == "AccountLocked"
+            if body["data"]["startSmsLogin"]["__typename"] != "SmsChallenge":
+                kinds.append(body["data"]["startSmsLogin"]["__typename"])
+                break
+            cid = body["data"]["startSmsLogin"]["challengeId"]
+            for _ in range(3):
+                done = await client.gql(COMPLETE_SMS, {"input": {"challengeId": cid,
+                                                                 "code": "99999x"}})
+                kinds.append(done["data"]["completeSmsLogin"]["__typename"])
+        assert "AccountLocked" in kinds
+        again = await client.gql(START_SMS, {"input": {"name": ghost.name,
+                                                       "idNumber": ghost.id_number,
+                                                       "channel": "FOSHANTONG"}})
+        assert again["data"]["startSmsLogin"]["__typename"] == "AccountLocked"
 
     async def test_per_address_throttle(self, client: Client) -> None:
         client.state.settings.ip_login_attempts = 3
