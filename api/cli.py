@@ -1,5 +1,5 @@
 """``python -m api <command>``: serve, migrate, seed, add-citizen, outbox, export-schema,
-verify-audit."""
+verify-audit, encrypt-documents."""
 
 from __future__ import annotations
 
@@ -168,6 +168,21 @@ def cmd_verify_audit(_: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"audit trail broken at row {result.first_bad_seq}: {result.problem}")  # noqa: T201
     return 1
+
+
+def cmd_encrypt_documents(args: argparse.Namespace, settings: Settings) -> int:
+    """Encrypt the certificate PDFs stored in clear before migration 0011 (resumable)."""
+    from api.services.certificate_documents import encrypt_legacy
+
+    async def go() -> tuple[int, int]:
+        async with database(settings):
+            report = await encrypt_legacy(_vault(settings), batch=args.batch)
+            return report.encrypted, report.mismatched
+
+    encrypted, mismatched = asyncio.run(go())
+    print(f"documents encrypted: {encrypted}; not the issued document (never served): "  # noqa: T201
+          f"{mismatched}")
+    return 1 if mismatched else 0
 
 
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
@@ -350,6 +365,10 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_export_schema)
     sub.add_parser("verify-audit", help="verify the hash-chained audit trail").set_defaults(
         func=cmd_verify_audit)
+    s = sub.add_parser("encrypt-documents",
+                       help="encrypt certificate PDFs stored in clear (rows older than 0011)")
+    s.add_argument("--batch", type=int, default=100)
+    s.set_defaults(func=cmd_encrypt_documents)
     return p
 
 
