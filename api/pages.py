@@ -132,8 +132,9 @@ def _page(v: Verification) -> str:
                 ("出具时间", _local(f["issuedAt"])), ("有效期至", _local(f["validUntil"]))]
         if not wording.covers_all(f["kind"]):
             body += (f'<section class="card notice" data-test="partial-notice"><p><strong>'
-                     f"{html.escape(wording.PARTIAL_STATEMENT)}</strong>："
-                     f"{html.escape(wording.PARTIAL_WARNING)}</p></section>")
+                     f"{html.escape(wording.PARTIAL_STATEMENT)}</strong>：本证明"
+                     f"{html.escape(wording.PARTIAL_EXPLAINED)}，不能用于子女入学、购房资格（限购）"
+                     "核查。</p></section>")
         body += ('<section class="card"><h2>证明内容</h2><dl>'
                  + "".join(_row(k, str(x)) for k, x in rows) + "</dl></section>")
         props = "".join(

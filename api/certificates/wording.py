@@ -24,8 +24,8 @@ WHOLE_ONLY_PURPOSES = frozenset({"SCHOOL_ENROLMENT", "HOUSE_PURCHASE"})
 
 RELIANCE = ("子女入学、购房资格（限购）等须核查名下全部不动产的事项，只能采信无房证明或"
             "载明名下全部不动产的查询结果证明，不能采信部分不动产证明。")
-PARTIAL_WARNING = (f"本证明为部分不动产证明（{PARTIAL_STATEMENT}）：只载明申请人选择的不动产，"
-                   "不表明申请人名下不动产的总数。")
+PARTIAL_EXPLAINED = "只载明申请人选择的不动产，不表明申请人名下不动产的总数"
+PARTIAL_WARNING = f"本证明为部分不动产证明（{PARTIAL_STATEMENT}）：{PARTIAL_EXPLAINED}。"
 PARTIAL_SCOPE_NOTE = ("所列不动产均登记于佛山市（禅城区、南海区、顺德区、三水区、高明区）"
                       "不动产登记簿；本证明不是申请人名下全部不动产的查询结果。")
 

@@ -59,7 +59,8 @@ async def test_new_documents_are_stored_only_encrypted(client: Client, issued: l
     for cert in issued:
         row = await CertificateDocument.get(certificate_id=cert["id"])
         assert row.pdf is None
-        assert row.pdf_enc is not None and row.pdf_enc.startswith("v1:pii-")
+        assert row.pdf_enc is not None
+        assert row.pdf_enc.startswith("v1:pii-")
         assert b"%PDF" not in row.pdf_enc.encode()
         plain = client.state.vault.decrypt_bytes(row.pdf_enc, table="certificate_document",
                                                  column="pdf", row=cert["id"])
@@ -126,5 +127,6 @@ async def test_cli_encrypt_documents(client: Client, issued: list[dict],
     assert done.returncode == 0, done.stderr[-2000:]
     assert "documents encrypted: 1;" in done.stdout
     row = await CertificateDocument.get(certificate_id=cert["id"])
-    assert row.pdf is None and row.pdf_enc is not None
+    assert row.pdf is None
+    assert row.pdf_enc is not None
     assert await Certificate.filter(id=cert["id"]).exists()
