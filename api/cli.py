@@ -1,5 +1,5 @@
 """``python -m api <command>``: serve, migrate, seed, add-citizen, add-kiosk, revoke-kiosk,
-outbox, export-schema, verify-audit."""
+outbox, export-schema, verify-audit, encrypt-documents."""
 
 from __future__ import annotations
 
@@ -162,6 +162,21 @@ def cmd_export_schema(_: argparse.Namespace, __: Settings) -> int:
 
     sys.stdout.write(export_sdl())
     return 0
+
+
+def cmd_encrypt_documents(args: argparse.Namespace, settings: Settings) -> int:
+    """Encrypt the certificate PDFs stored in clear before migration 0011 (resumable)."""
+    from api.services.certificate_documents import encrypt_legacy
+
+    async def go() -> tuple[int, int]:
+        async with database(settings):
+            report = await encrypt_legacy(_vault(settings), batch=args.batch)
+            return report.encrypted, report.mismatched
+
+    encrypted, mismatched = asyncio.run(go())
+    print(f"documents encrypted: {encrypted}; not the issued document (never served): "  # noqa: T201
+          f"{mismatched}")
+    return 1 if mismatched else 0
 
 
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
@@ -393,6 +408,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_audit.add_commands(sub)
     cli_calendar.add_commands(sub)
     cli_keys.add_commands(sub)
+    s = sub.add_parser("encrypt-documents",
+                       help="encrypt certificate PDFs stored in clear (rows older than 0011)")
+    s.add_argument("--batch", type=int, default=100)
+    s.set_defaults(func=cmd_encrypt_documents)
     return p
 
 

@@ -2,7 +2,10 @@
 
 The verification page is what a school clerk's phone opens when scanning the
 QR code: no login, no app, mobile-sized, in Chinese. It calls the same
-service as ``verifyCertificatePayload``.
+service as ``verifyCertificatePayload``. It says whether the certificate
+covers all of the holder's holdings: a partial one shows "部分不动产，非名下全部"
+and no count, and every page says which kinds a school or a purchase-limit
+check may rely on (``api.certificates.wording``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from zoneinfo import ZoneInfo
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from api.certificates import wording
 from api.client_address import client_ip
 from api.errors import PublicError
 from api.services import certificates
@@ -58,7 +62,8 @@ h2{font-size:16px;margin:0 0 8px;color:#424a53}dl{margin:0}
 dt{flex:none;width:5.5em;color:#57606a}dd{margin:0;flex:1;min-width:0;overflow-wrap:anywhere;
 font-weight:500}ol{margin:0;padding-left:1.4em}li{padding:8px 0;border-bottom:1px solid #eef0f2;
 overflow-wrap:anywhere}li:last-child{border:0}li .meta{display:block;font-size:14px;color:#57606a}
-.empty{color:#57606a;margin:0}form label{display:block;margin:0 0 14px;color:#424a53}
+.empty{color:#57606a;margin:0}.notice{border-left:6px solid #9a6700}.notice p{margin:0}
+.notice strong{color:#7d4e00}form label{display:block;margin:0 0 14px;color:#424a53}
 input{display:block;width:100%;margin-top:6px;font:inherit;font-size:18px;padding:10px 12px;
 border:1px solid #c9ced4;border-radius:8px;background:#fff}
 button{width:100%;font:inherit;font-size:18px;padding:12px;border:0;border-radius:8px;
@@ -120,20 +125,31 @@ def _page(v: Verification) -> str:
     if v.facts:
         f = v.facts
         rows = [("证明种类", KINDS.get(f["kind"], f["kind"])),
+                ("载明范围", wording.SCOPES.get(f["kind"], "")),
                 ("证明编号", v.certificate.number if v.certificate else ""),
                 ("权利人", f["holder"]), ("身份证号", f["idNumber"]),
                 ("用途", PURPOSES.get(f["purpose"], f["purpose"])),
                 ("出具机构", AUTHORITY),
                 ("出具时间", _local(f["issuedAt"])), ("有效期至", _local(f["validUntil"]))]
+        if not wording.covers_all(f["kind"]):
+            body += (f'<section class="card notice" data-test="partial-notice"><p><strong>'
+                     f"{html.escape(wording.PARTIAL_STATEMENT)}</strong>：本证明"
+                     f"{html.escape(wording.PARTIAL_EXPLAINED)}，不能用于子女入学、购房资格（限购）"
+                     "核查。</p></section>")
         body += ('<section class="card"><h2>证明内容</h2><dl>'
                  + "".join(_row(k, str(x)) for k, x in rows) + "</dl></section>")
         props = "".join(
             f"<li>{html.escape(p['address'])}<span class=\"meta\">{html.escape(p['titleNo'])} · "
             f"{html.escape(p['use'])} · 权利限制：{html.escape(p['restrictions'])}</span></li>"
             for p in f["properties"])
-        body += (f'<section class="card"><h2>不动产（{len(f["properties"])} 处）</h2>'
+        # A selection states no count: "1 处" would read as the holder's total.
+        heading = (f'不动产（{len(f["properties"])} 处）' if wording.covers_all(f["kind"])
+                   else f"所选不动产（{wording.PARTIAL_STATEMENT}）")
+        body += (f'<section class="card"><h2>{html.escape(heading)}</h2>'
                  + (f"<ol>{props}</ol>" if props else
-                    '<p class="empty">佛山市不动产登记簿中无其登记记录</p>') + "</section>")
+                    '<p class="empty">佛山市不动产登记簿中无其登记记录</p>') + "</section>"
+                 f'<section class="card"><p class="hint">{html.escape(wording.RELIANCE)}</p>'
+                 "</section>")
     elif v.certificate is not None and v.certificate.revoked_reason:
         body += ('<section class="card"><dl>'
                  + _row("证明编号", v.certificate.number)

@@ -46,16 +46,13 @@ async def dev_sms_inbox(request: Request) -> Response:
     """Development and test only: the mock SMS gateway's last messages, so the
     demo can show the login code a real phone would receive ("模拟短信")."""
     from mock_providers.models import OutboxMessage
+    from mock_providers.outbox import mask_phone
 
     rows = await OutboxMessage.filter(channel="SMS").order_by("-created_at").limit(10)
     return JSONResponse({"messages": [
-        {"at": m.created_at.isoformat(), "to": _mask_phone(m.recipient),
+        {"at": m.created_at.isoformat(), "to": mask_phone(m.recipient),
          "template": m.template, "code": (m.body or {}).get("code")} for m in rows]},
         headers={"cache-control": "no-store"})
-
-
-def _mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
 def routes(persisted: PersistedOperations, *, dev: bool) -> list[BaseRoute]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from api.keyjobs.columns import BlindIndexColumn, EncryptedColumn, _dec
 from mock_providers.identity import TABLE as IDENTITY
-from mock_providers.models import IdentityRecord, RegisterEvent, RegisterHolder
+from mock_providers.models import IdentityRecord, OutboxMessage, RegisterEvent, RegisterHolder
+from mock_providers.outbox import TABLE as OUTBOX
 from mock_providers.registry import HOLDER_TABLE
 
 ENCRYPTED: list[EncryptedColumn] = [
@@ -15,6 +16,7 @@ ENCRYPTED: list[EncryptedColumn] = [
     EncryptedColumn(IdentityRecord, "photo_enc", IDENTITY, "photo"),
     EncryptedColumn(RegisterHolder, "id_number_enc", HOLDER_TABLE, "id_number"),
     EncryptedColumn(RegisterHolder, "name_enc", HOLDER_TABLE, "name"),
+    EncryptedColumn(OutboxMessage, "recipient_enc", OUTBOX, "recipient"),
 ]
 
 BLIND_INDEXES: list[BlindIndexColumn] = [

@@ -135,7 +135,10 @@ class OutboxMessage(Model):
 
     id = fields.UUIDField(primary_key=True)
     channel = fields.CharField(max_length=16)  # SMS | RATING
+    # SMS: the masked phone (139****1101) for the dev inbox; the number itself
+    # only encrypted (bound to mock_outbox/recipient/id).
     recipient = fields.CharField(max_length=120)
+    recipient_enc = fields.TextField(null=True)
     template = fields.CharField(max_length=40)
     body: dict[str, Any] = fields.JSONField()  # type: ignore[assignment]
     idempotency_key = fields.CharField(max_length=80, unique=True)

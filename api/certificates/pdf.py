@@ -1,4 +1,5 @@
-"""The unsigned A4 PDF of a 不动产登记查询结果证明 or a 无房证明.
+"""The unsigned A4 PDF of a 不动产登记查询结果证明 (all holdings), a 部分不动产登记查询结果证明
+(a selection: never a total, see ``wording``) or a 无房证明.
 
 ``render_certificate`` lays out one certificate in Chinese with fpdf2; the
 seal provider then adds the PAdES signature (``SealProvider.sign_pdf``), which
@@ -45,15 +46,15 @@ from fpdf.enums import Align
 from fpdf.fonts import TTFFont
 from PIL import Image
 
+from api.certificates import wording
 from api.certificates.seal_image import SEAL_NAME, SEAL_TEXT, draw_seal
+from api.certificates.wording import HOLDINGS, NO_HOLDINGS, PARTIAL_HOLDINGS, TITLES
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["CertificateContent", "HoldingRow", "render_certificate", "warm_up"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-HOLDINGS = "HOLDINGS"
-NO_HOLDINGS = "NO_HOLDINGS"
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,14 @@ class HoldingRow:
 @dataclass(frozen=True)
 class CertificateContent:
     number: str  # e.g. "FSBDC-2026-11-000123"
-    kind: str  # "HOLDINGS" | "NO_HOLDINGS"
+    kind: str  # "HOLDINGS" | "PARTIAL_HOLDINGS" | "NO_HOLDINGS"
     holder_name: str
     masked_id_number: str  # 440***********123X
     purpose: str  # 子女入学 / 购房 / 缴税 / 贷款 / 户口迁移 / 其他
     issued_at: datetime  # aware; printed in Asia/Shanghai
     valid_until: datetime  # aware
     holdings: tuple[HoldingRow, ...]  # empty for NO_HOLDINGS
-    scope_note: str  # "查询范围：佛山市（…）不动产登记簿"
+    scope_note: str  # "查询范围：佛山市（…）不动产登记簿" (wording.PARTIAL_SCOPE_NOTE for a selection)
     verification_code: str  # printed
     verify_url: str  # printed next to the QR code
     qr_payload: str  # encoded in the QR code
@@ -274,7 +275,6 @@ def _add_font(pdf: _CertificatePdf, style: str, font: _StaticFont) -> None:
 
 # --- text ----------------------------------------------------------------------------------
 
-TITLES = {HOLDINGS: "不动产登记查询结果证明", NO_HOLDINGS: "无房证明"}
 COLUMNS = ("序号", "不动产单元号", "不动产权证书号", "坐落", "用途", "面积㎡", "共有情况",
            "权利限制")
 NO_HOLDINGS_FINDING = "经查询，截至证明出具时，申请人在佛山市范围内无不动产登记记录。"
@@ -282,8 +282,9 @@ ISSUER_LINE = f"{SEAL_NAME}（盖章）"
 CLOSING = "特此证明。"
 _LABELS = ("申请人", "证件号码", "查询目的", "出具时间", "有效期至", "登记记录", "证明编号",
            "验证码", "核验网址", "扫码核验", "说明", "（续）")
+PARTIAL_FINDING = "经查询，截至证明出具时，下表所列由申请人选择的不动产登记在申请人名下。"
 _BOLD_TEMPLATE = ("".join(TITLES.values()) + "".join(_LABELS) + "".join(COLUMNS) + SEAL_TEXT
-                  + NO_HOLDINGS_FINDING + "：处无")
+                  + NO_HOLDINGS_FINDING + wording.PARTIAL_WARNING + "：处无")
 
 
 def _holdings_finding(count: int) -> str:
@@ -300,12 +301,14 @@ def _notes(c: CertificateContent) -> list[str]:
     ]
     if c.kind == NO_HOLDINGS:
         notes.insert(1, "本证明仅说明申请人在上述查询范围内的不动产登记情况，不反映其在其他地区的情况。")
+    notes.insert(1, wording.RELIANCE)
     return [f"{i}. {text}" for i, text in enumerate(notes, start=1)]
 
 
 def _template_strings() -> list[str]:
     """Everything the layout may print in the regular weight apart from the content."""
     return [*TITLES.values(), *_LABELS, ISSUER_LINE, CLOSING, _holdings_finding(0),
+            PARTIAL_FINDING, wording.PARTIAL_STATEMENT, wording.RELIANCE,
             "第页共年月日时分处", "“”（）：，。；、", "单独所有共同共有按份共有"]
 
 
@@ -340,7 +343,7 @@ def _encumbrances(text: str) -> str:
 def _content_strings(c: CertificateContent) -> list[str]:
     strings = [c.number, c.holder_name, c.masked_id_number, c.purpose, c.scope_note,
                c.verification_code, c.verify_url, _when(c.issued_at), _when(c.valid_until),
-               _holdings_finding(len(c.holdings)), *_notes(c)]
+               *_notes(c)]
     for h in c.holdings:
         strings += [h.unit_no, h.title_no, h.address, h.use, _area(h.building_area),
                     _co_ownership(h), h.encumbrances]
@@ -672,7 +675,8 @@ def _qr_png(payload: str) -> bytes:
 
 def _title(pdf: _CertificatePdf, c: CertificateContent) -> None:
     pdf.set_text_color(*INK)
-    pdf.set_char_spacing(2 if c.kind == HOLDINGS else 10)
+    # Short titles are spaced out, as on the paper forms.
+    pdf.set_char_spacing(10 if c.kind == NO_HOLDINGS else 2)
     pdf.text_line(MARGIN, BODY_TOP, 12, CONTENT_W, TITLES[c.kind], size=22, style="B",
                   align="C")
     pdf.set_char_spacing(0)
@@ -687,7 +691,9 @@ def _title(pdf: _CertificatePdf, c: CertificateContent) -> None:
 
 
 def _facts(pdf: _CertificatePdf, c: CertificateContent) -> None:
-    count = f"{len(c.holdings)} 处" if c.kind == HOLDINGS else "无"
+    # A selection states no count: "1 处" would read as the citizen's total.
+    count = {HOLDINGS: f"{len(c.holdings)} 处", PARTIAL_HOLDINGS: wording.PARTIAL_STATEMENT,
+             NO_HOLDINGS: "无"}[c.kind]
     grid = _Grid(pdf, (22, 63, 22, 63), size=10.5, line_h=6, pad_x=2.5, pad_y=1)
     for k1, v1, k2, v2 in (
         ("申请人", c.holder_name, "证件号码", c.masked_id_number),
@@ -703,6 +709,9 @@ def _finding(pdf: _CertificatePdf, c: CertificateContent) -> None:
     pdf.set_text_color(*INK)
     if c.kind == HOLDINGS:
         pdf.paragraph(_holdings_finding(len(c.holdings)), size=11, line_h=7)
+    elif c.kind == PARTIAL_HOLDINGS:
+        pdf.paragraph(PARTIAL_FINDING, size=11, line_h=7)
+        pdf.paragraph(wording.PARTIAL_WARNING, size=11, line_h=7, style="B")
     else:
         pdf.paragraph(NO_HOLDINGS_FINDING, size=12.5, line_h=8, style="B")
     pdf.set_text_color(*GREY)
@@ -774,8 +783,8 @@ def _validate(c: CertificateContent) -> None:
         raise ValueError(f"unknown certificate kind {c.kind!r}")
     if c.kind == NO_HOLDINGS and c.holdings:
         raise ValueError("a NO_HOLDINGS certificate lists no holdings")
-    if c.kind == HOLDINGS and not c.holdings:
-        raise ValueError("a HOLDINGS certificate lists at least one holding")
+    if c.kind != NO_HOLDINGS and not c.holdings:
+        raise ValueError(f"a {c.kind} certificate lists at least one holding")
 
 
 def render_certificate(c: CertificateContent) -> bytes:
@@ -806,7 +815,7 @@ def render_certificate(c: CertificateContent) -> bytes:
     _title(pdf, c)
     _facts(pdf, c)
     _finding(pdf, c)
-    if c.kind == HOLDINGS:
+    if c.kind != NO_HOLDINGS:
         _holdings(pdf, c)
     _closing(pdf, c, _qr_png(c.qr_payload))
     return bytes(pdf.output())

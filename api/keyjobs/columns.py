@@ -21,7 +21,16 @@ from typing import Any
 from tortoise.models import Model
 
 from api.crypto import PiiVault
-from api.models import Certificate, Citizen, Consent, DataAccess, FaceAttempt, Notification
+from api.models import (
+    Certificate,
+    CertificateDocument,
+    Citizen,
+    Consent,
+    DataAccess,
+    FaceAttempt,
+    Notification,
+    PlatformSubject,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,8 @@ ENCRYPTED: list[EncryptedColumn] = [
     EncryptedColumn(Citizen, "id_number_enc", "citizen", "id_number"),
     EncryptedColumn(Citizen, "name_enc", "citizen", "name"),
     EncryptedColumn(Certificate, "code_enc", "certificate", "code"),
+    EncryptedColumn(CertificateDocument, "pdf_enc", "certificate_document", "pdf"),
+    EncryptedColumn(FaceAttempt, "embedding_enc", "face_attempt", "embedding"),
 ]
 
 BLIND_INDEXES: list[BlindIndexColumn] = [
@@ -68,6 +79,7 @@ BLIND_INDEXES: list[BlindIndexColumn] = [
     BlindIndexColumn(Certificate, "subject_hash"),
     BlindIndexColumn(Consent, "id_number_hash"),
     BlindIndexColumn(FaceAttempt, "id_number_hash"),
+    BlindIndexColumn(PlatformSubject, "id_number_hash"),
     BlindIndexColumn(DataAccess, "subject_hash"),
     BlindIndexColumn(Notification, "subject_hash"),
 ]

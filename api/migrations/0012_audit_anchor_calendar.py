@@ -72,7 +72,7 @@ async def _noop(apps: Any, editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('platform', '0010_face_trust')]
+    dependencies = [('platform', '0011_documents_at_rest')]
 
     initial = False
 

@@ -17,7 +17,7 @@ class Certificate(Model):
         "platform.Citizen", related_name="certificates", on_delete=fields.RESTRICT)
     citizen_id: uuid.UUID
     subject_hash = fields.CharField(max_length=64, db_index=True)
-    kind = fields.CharField(max_length=12)  # HOLDINGS | NO_HOLDINGS
+    kind = fields.CharField(max_length=20)  # HOLDINGS | PARTIAL_HOLDINGS | NO_HOLDINGS
     purpose = fields.CharField(max_length=20)
     code_enc = fields.TextField()
     code_mac = fields.CharField(max_length=64)
@@ -40,12 +40,21 @@ class Certificate(Model):
 
 
 class CertificateDocument(Model):
-    """The signed PDF (e-archive copy), one per certificate."""
+    """The signed PDF (e-archive copy), one per certificate, encrypted at rest.
+
+    ``pdf_enc`` is the PII vault's AES-GCM ciphertext bound to
+    (certificate_document, pdf, certificate id), with its key id. ``pdf`` is
+    only the plaintext of rows written before encryption (migration 0011); it
+    is read once, checked against the certificate's ``pdf_sha256``, encrypted
+    and cleared (``api.services.certificate_documents``).
+    """
 
     certificate: fields.OneToOneRelation[Certificate] = fields.OneToOneField(
         "platform.Certificate", related_name="document", on_delete=fields.RESTRICT,
         primary_key=True)
-    pdf = fields.BinaryField()
+    certificate_id: uuid.UUID
+    pdf = fields.BinaryField(null=True)
+    pdf_enc = fields.TextField(null=True)
 
     class Meta:
         table = "certificate_document"

@@ -46,6 +46,9 @@ class ProofRequest(Model):
     purpose = fields.CharField(max_length=20)
     question = fields.CharField(max_length=40)
     params: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    # The answer's fields as listed on the consent screen when the request was
+    # made: the answer never discloses more (null on rows older than 0011).
+    disclosed: list[str] | None = fields.JSONField(null=True)  # type: ignore[assignment]
     status = fields.CharField(max_length=10, default="PENDING")  # PENDING|APPROVED|DECLINED
     created_at = fields.DatetimeField()
     decide_by = fields.DatetimeField()

@@ -36,7 +36,7 @@ def build_providers(settings: Settings, vault: PiiVault) -> Providers:
     return Providers(
         identity=MockIdentityProvider(vault),
         registry=MockRegistryProvider(vault),
-        sms=MockSmsGateway(),
+        sms=MockSmsGateway(vault),
         rating=MockRatingPlatform(),
         assertions=MockPlatformAssertions(settings.resolved_keys_dir),
         seal=LocalSealProvider(settings.var_dir / "seal"),

@@ -1,9 +1,15 @@
-"""E-sealed certificates of holdings (不动产登记查询结果证明) and of no holdings (无房证明).
+"""E-sealed certificates of holdings (不动产登记查询结果证明), of selected holdings
+(部分不动产登记查询结果证明) and of no holdings (无房证明).
 
-Owns (RELIABILITY R6 items 32-34, R5 item 28):
+Owns (RELIABILITY R6 items 32-34, R5 item 28, issue 12 item 1):
 - what a certificate states: the citizen's holdings read from the register at
-  issue time (all, or the ones selected), and the minimal facts a verifier is
-  shown;
+  issue time, and the minimal facts a verifier is shown. HOLDINGS is always
+  all of them; a selection is its own kind, PARTIAL_HOLDINGS, which never
+  states a total and says "部分不动产，非名下全部" (``api.certificates.wording``).
+  HOLDINGS with a strict selection is refused (``SelectionNotWhole``) rather
+  than turned into a partial certificate the client did not ask for: the
+  citizen learns at once, not at the school's counter, that the paper cannot
+  serve a purpose that counts every property;
 - the verification code (80 bits from a CSPRNG, shown to the owner, stored
   encrypted and as a keyed MAC) and the QR statement (ES256 JWS, ``typ``
   ``cert+jwt``, checkable offline with the published keys);
@@ -30,16 +36,29 @@ from zoneinfo import ZoneInfo
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from api.models import Certificate, CertificateDocument, Citizen
+from api.certificates import wording
+from api.models import Certificate, Citizen
 from api.providers.registry import Holding
-from api.services import access_log, audit, citizens, limits, notifications, properties
+from api.services import (
+    access_log,
+    audit,
+    certificate_documents,
+    citizens,
+    limits,
+    notifications,
+    properties,
+)
 from api.services.certificate_errors import (
     AlreadyRevoked,
     CertificateNotFound,
     HoldingsExist,
     IdempotencyConflict,
     NoHoldingsToCertify,
+    NothingSelected,
     PropertyNotSelectable,
+    PurposeNeedsWholeHoldings,
+    SelectionIsWhole,
+    SelectionNotWhole,
 )
 from api.services.platform import DISTRICT_NAMES
 from api.state import AppState
@@ -52,7 +71,7 @@ DOWNLOAD_TYP = "dl+jwt"
 DOWNLOAD_AUDIENCE = "fsreg-download"
 PURPOSES = {"SCHOOL_ENROLMENT": "子女入学", "HOUSE_PURCHASE": "购房", "TAX": "缴税",
             "LOAN": "贷款", "HUKOU_TRANSFER": "户口迁移", "OTHER": "其他"}
-KINDS = {"HOLDINGS": "不动产登记查询结果证明", "NO_HOLDINGS": "无房证明"}
+KINDS = wording.TITLES
 CO_OWNERSHIP = {"SOLE": "单独所有", "JOINT": "共同共有", "IN_SHARES": "按份共有"}
 ENCUMBRANCE_LABELS = {"MORTGAGE": "抵押", "SEIZURE": "查封", "PRE_REGISTRATION": "预告登记",
                       "OBJECTION": "异议登记"}
@@ -128,8 +147,11 @@ def _facts(kind: str, purpose: str, citizen: Citizen, issued_at: datetime,
 def _statement(facts: dict[str, Any]) -> dict[str, Any]:
     """The QR's signed statement: the facts a verifier must match against the paper,
     in short keys so the code stays scannable (addresses are on the paper and online)."""
-    return {"k": facts["kind"], "p": facts["purpose"], "h": facts["holder"],
-            "i": facts["idNumber"], "t": [p["titleNo"] for p in facts["properties"]]}
+    statement = {"k": facts["kind"], "p": facts["purpose"], "h": facts["holder"],
+                 "i": facts["idNumber"], "t": [p["titleNo"] for p in facts["properties"]]}
+    if not wording.covers_all(facts["kind"]):
+        statement["n"] = wording.PARTIAL_STATEMENT  # said offline too, not only by the kind
+    return statement
 
 
 def _fingerprint(kind: str, purpose: str, property_ids: list[str] | None) -> str:
@@ -146,19 +168,32 @@ async def _existing(citizen: Citizen, key: str | None, fingerprint: str) -> Cert
     return found
 
 
+def check_purpose(kind: str, purpose: str) -> None:
+    if not wording.covers_all(kind) and purpose in wording.WHOLE_ONLY_PURPOSES:
+        raise PurposeNeedsWholeHoldings()
+
+
 def _choose(kind: str, holdings: list[Holding], property_ids: list[str] | None) -> list[Holding]:
-    if kind == "NO_HOLDINGS":
+    if kind == wording.NO_HOLDINGS:
         if holdings:
             raise HoldingsExist()
         return []
     if not holdings:
         raise NoHoldingsToCertify()
-    if not property_ids:
-        return holdings
     by_id = {h.right_id: h for h in holdings}
-    if any(pid not in by_id for pid in property_ids):
+    chosen = list(dict.fromkeys(property_ids or []))
+    if any(pid not in by_id for pid in chosen):
         raise PropertyNotSelectable()
-    return [by_id[pid] for pid in dict.fromkeys(property_ids)]
+    whole = not chosen or set(chosen) == set(by_id)
+    if kind == wording.HOLDINGS:
+        if not whole:
+            raise SelectionNotWhole()
+        return holdings  # every property, in the register's order, however they were named
+    if not chosen:
+        raise NothingSelected()
+    if whole:
+        raise SelectionIsWhole()
+    return [by_id[pid] for pid in chosen]
 
 
 async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
@@ -166,6 +201,7 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
                 request_id: str = "") -> Issued:
     from api.certificates.pdf import CertificateContent, HoldingRow, render_certificate
 
+    check_purpose(kind, purpose)
     citizen = await citizens.get(citizen_id)
     fingerprint = _fingerprint(kind, purpose, property_ids)
     if (found := await _existing(citizen, idempotency_key, fingerprint)) is not None:
@@ -186,7 +222,8 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
     content = CertificateContent(
         number=number, kind=kind, holder_name=citizens.name_of(state.vault, citizen),
         masked_id_number=citizen.masked_id_number, purpose=PURPOSES[purpose],
-        issued_at=issued_at, valid_until=valid_until, scope_note=SCOPE_NOTE,
+        issued_at=issued_at, valid_until=valid_until,
+        scope_note=SCOPE_NOTE if wording.covers_all(kind) else wording.PARTIAL_SCOPE_NOTE,
         holdings=tuple(HoldingRow(
             unit_no=h.unit_no, title_no=h.title_no, address=h.address, use=h.use,
             building_area=h.building_area, co_ownership=CO_OWNERSHIP[h.co_ownership],
@@ -209,7 +246,7 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
     try:
         async with in_transaction() as tx:
             await cert.save(using_db=tx, force_create=True)
-            await CertificateDocument.create(certificate_id=cert_id, pdf=signed, using_db=tx)
+            await certificate_documents.store(state.vault, cert_id, signed, conn=tx)
             await audit.record("certificate.issued", actor=f"citizen:{citizen.id}",
                                subject=f"certificate:{number}", request_id=request_id,
                                detail={"kind": kind, "purpose": purpose, "pdf_sha256": digest,
@@ -255,10 +292,10 @@ async def document_for_download(state: AppState, certificate_id: str, token: str
     if claims["sub"] != certificate_id:
         return None
     cert = await Certificate.get_or_none(id=certificate_id)
-    doc = await CertificateDocument.get_or_none(certificate_id=certificate_id)
-    if cert is None or doc is None:
+    if cert is None:
         return None
-    return cert, bytes(doc.pdf)
+    pdf = await certificate_documents.load(state.vault, cert)
+    return (cert, pdf) if pdf is not None else None
 
 
 async def supersede_after_register_events(state: AppState) -> None:

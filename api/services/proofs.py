@@ -3,13 +3,14 @@
 Owns:
 - the citizen's share code (short-lived, shown in the mini-program, given to
   the clerk): clients never look a citizen up by ID number;
-- which questions exist, which (purpose, question) pairs a client may ask
-  (its registration), and which fields each purpose may disclose;
+- which (purpose, question) pairs a client may ask (its registration), and
+  which fields each purpose may disclose (the questions themselves, their
+  parameters and their matching: ``proof_questions``);
 - the request -> decision -> grant lifecycle: a grant is time- and
   use-limited (conditional update on ``uses``), revocable, and every step
   shows in the citizen's access log and the audit trail;
 - the answer: computed from the register at answer time, reduced to the
-  purpose's fields, and signed (ES256 JWS ``proof+jwt``) so the client can
+  fields fixed on the request and listed on the consent screen, and signed (ES256 JWS ``proof+jwt``) so the client can
   keep it as evidence and re-verify it offline with the published keys.
 """
 
@@ -24,8 +25,8 @@ from typing import Any
 from tortoise.expressions import F
 
 from api.models import ApiClient, Citizen, ProofRequest
-from api.providers.registry import Holding
-from api.services import access_log, audit, citizens, limits
+from api.services import access_log, audit, citizens, limits, proof_questions
+from api.services.proof_questions import QUESTIONS
 from api.services.third_party_errors import (
     AlreadyDecided,
     GrantUnavailable,
@@ -44,12 +45,6 @@ SHARE_CODE_SECONDS = 10 * 60
 DECIDE_WITHIN = timedelta(minutes=30)
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
-QUESTIONS = {
-    "HOLDS_RESIDENCE_IN_DISTRICT": "申请人是否在指定行政区持有住宅",
-    "HOLDS_RESIDENCE_AT_ADDRESS": "申请人是否持有指定地址的住宅",
-    "HOLDS_NO_PROPERTY": "申请人在佛山市是否无不动产",
-    "UNIT_FREE_OF_SEIZURE": "申请人持有的指定不动产单元是否未被查封",
-}
 PURPOSES = {"SCHOOL_ENROLMENT": "子女入学", "HUKOU_TRANSFER": "户口迁移", "LOAN": "贷款",
             "HOUSE_PURCHASE": "购房"}
 # What each purpose may disclose beyond yes/no: school enrolment needs the
@@ -62,6 +57,13 @@ FIELD_LABELS = {"answer": "是/否", "address": "房屋坐落", "share": "本人
 # How long and how often an approved request may be answered.
 GRANT = {"SCHOOL_ENROLMENT": (timedelta(days=30), 3), "HUKOU_TRANSFER": (timedelta(days=7), 2),
          "LOAN": (timedelta(days=7), 2), "HOUSE_PURCHASE": (timedelta(days=7), 1)}
+
+
+def disclosed(req: ProofRequest) -> list[str]:
+    """The fields this request may disclose: fixed when it was made (older rows: recomputed)."""
+    if req.disclosed is not None:
+        return list(req.disclosed)
+    return proof_questions.disclosed_fields(req.question, DISCLOSURE[req.purpose])
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,14 @@ async def request_proof(state: AppState, client: ApiClient, *, subject_code: str
         raise RateLimited(retry_after_seconds=ttl)
     if [purpose, question] not in client.allowed:
         raise QuestionNotAllowed()
+    stored = proof_questions.check_parameters(question, params)
     citizen = await _citizen_for_code(state, subject_code)
     now = datetime.now(UTC)
     req = await ProofRequest.create(
         id=uuid.uuid4(), client_id=client.id, citizen_id=citizen.id, purpose=purpose,
-        question=question, params={k: v for k, v in params.items() if v}, status="PENDING",
-        created_at=now, decide_by=now + DECIDE_WITHIN)
+        question=question, params=stored, status="PENDING", created_at=now,
+        decide_by=now + DECIDE_WITHIN,
+        disclosed=proof_questions.disclosed_fields(question, DISCLOSURE[purpose]))
     await _trace(req, client, "REQUESTED", request_id)
     return req
 
@@ -191,37 +195,6 @@ async def _own(citizen_id: str, request_id: str) -> ProofRequest:
     return req
 
 
-def _share(h: Holding, me: str) -> str:
-    if h.co_ownership == "SOLE":
-        return "100%"
-    if h.co_ownership == "JOINT":
-        return "共同共有"
-    mine = next((x.share_percent for x in h.holders if x.id_number == me), None)
-    return f"{mine.normalize():f}%" if mine is not None else "按份共有"
-
-
-def _evaluate(question: str, params: dict[str, Any], holdings: list[Holding],
-              me: str) -> dict[str, Any]:
-    """The full answer; the purpose's disclosure filter is applied afterwards."""
-    homes = [h for h in holdings if h.use == "住宅"]
-    match: Holding | None = None
-    if question == "HOLDS_RESIDENCE_IN_DISTRICT":
-        match = next((h for h in homes if h.district_code == params.get("district")), None)
-    elif question == "HOLDS_RESIDENCE_AT_ADDRESS":
-        wanted = str(params.get("address", "")).replace(" ", "")
-        match = next((h for h in homes if wanted and wanted in h.address), None)
-    elif question == "UNIT_FREE_OF_SEIZURE":
-        unit = next((h for h in holdings if h.unit_no == params.get("unitNo")), None)
-        seized = unit is not None and any(e.kind == "SEIZURE" and e.status == "ACTIVE"
-                                          for e in unit.encumbrances)
-        return {"answer": unit is not None and not seized}
-    elif question == "HOLDS_NO_PROPERTY":
-        return {"answer": not holdings}
-    if match is None:
-        return {"answer": False}
-    return {"answer": True, "address": match.address, "share": _share(match, me)}
-
-
 async def answer(state: AppState, client: ApiClient, request_id: str,
                  request_id_header: str = "") -> Answer:
     try:
@@ -247,8 +220,8 @@ async def answer(state: AppState, client: ApiClient, request_id: str,
     citizen = await Citizen.get(id=req.citizen_id)
     me = citizens.id_number_of(state.vault, citizen)
     holdings = await state.providers.registry.holdings(me)
-    full = _evaluate(req.question, req.params, holdings, me)
-    values = {k: full.get(k) for k in DISCLOSURE[req.purpose]}
+    full = proof_questions.evaluate(req.question, req.params, holdings, me)
+    values = {k: full.get(k) for k in disclosed(req)}
     as_of = now.replace(microsecond=0)
     statement = tokens.issue(state.keyring, {
         "sub": str(req.id), "client": client.id, "purpose": req.purpose,

@@ -12,6 +12,13 @@ class QuestionNotAllowed(DomainError):
     message = "贵单位的备案范围不包括该用途或该问题"
 
 
+class ProofParametersInvalid(DomainError):
+    """Missing, extra or malformed parameters: the message says what the question takes."""
+
+    code = "PARAMETERS_INVALID"
+    message = "查询参数不符合该问题的要求"
+
+
 class SubjectNotFound(DomainError):
     code = "SUBJECT_NOT_FOUND"
     message = "授权码无效或已过期，请申请人在小程序中重新出示授权码"

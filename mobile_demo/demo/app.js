@@ -16,7 +16,8 @@
 //               encumbrance-pre-registration, encumbrance-objection, co-holder,
 //               property-certificate
 //   messages    notification, mark-read, unread-only, access-entry
-//   certificate cert-kind-HOLDINGS, cert-kind-NO_HOLDINGS, cert-purpose, cert-property,
+//   certificate cert-kind-HOLDINGS, cert-kind-PARTIAL_HOLDINGS, cert-kind-NO_HOLDINGS,
+//               cert-purpose, cert-property (PARTIAL_HOLDINGS only), cert-scope, cert-partial,
 //               cert-issue, cert-new, certificate-card, certificate-detail, cert-number,
 //               cert-code, cert-status, certificate-download, certificate-view,
 //               certificate-verify (the QR code's verification page)
@@ -26,7 +27,8 @@
 //               queue-wait, queue-refresh
 //   ratings     pending-rating, rate-start, rate-level-<LEVEL>, rate-tag, rate-comment,
 //               rate-submit, my-rating
-//   proofs      share-code, proof-request, proof-approve, proof-decline, grant, grant-revoke
+//   proofs      share-code, proof-request, proof-params, proof-param, proof-approve,
+//               proof-decline, grant, grant-revoke
 //   me          me-profile, me-level, session-card, session-revoke, consent-withdraw, logout
 
 import { ApiError, session } from "/ui/gql.js";

@@ -3,7 +3,11 @@
 
 export const CO_OWNERSHIP = { SOLE: "单独所有", JOINT: "共同共有", IN_SHARES: "按份共有" };
 
-export const CERT_KIND = { HOLDINGS: "不动产登记查询结果证明", NO_HOLDINGS: "无房证明" };
+export const CERT_KIND = { HOLDINGS: "不动产登记查询结果证明", PARTIAL_HOLDINGS: "部分不动产证明",
+  NO_HOLDINGS: "无房证明" };
+
+// Purposes that count every property: a partial certificate cannot serve them.
+export const WHOLE_ONLY_PURPOSES = ["SCHOOL_ENROLMENT", "HOUSE_PURCHASE"];
 
 export const PURPOSE = {
   SCHOOL_ENROLMENT: "子女入学", HOUSE_PURCHASE: "购房", TAX: "缴税", LOAN: "贷款",

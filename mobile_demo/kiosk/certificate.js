@@ -1,9 +1,10 @@
-// Print a certificate: kind → purpose → properties (查询结果证明 only) →
-// issueCertificate → show it with a big 打印 button (the signed PDF's
-// short-lived download link). The server decides what may be certified.
+// Print a certificate: kind → purpose → properties (部分不动产证明 only: a
+// 查询结果证明 always lists everything) → issueCertificate → show it with a big
+// 打印 button (the signed PDF's short-lived download link). The server decides
+// what may be certified.
 
 import { formatDate, formatDateTime } from "/ui/format.js";
-import { h, button, screen, CERT_KINDS, PURPOSES } from "./ui.js";
+import { h, button, screen, CERT_KINDS, PURPOSES, WHOLE_ONLY_PURPOSES } from "./ui.js";
 import { register, show, errorBox, finalScreen, logout, call } from "./app.js";
 
 register("certificate", () => screen("打印证明", "请选择要开具的证明种类",
@@ -12,42 +13,46 @@ register("certificate", () => screen("打印证明", "请选择要开具的证�
                   on: { click: () => show("cert-purpose", { kind }) } },
     h("span", { class: "choice-label" }, k.label), h("span", { class: "choice-hint" }, k.hint))))));
 
-register("cert-purpose", ({ kind }) => screen(CERT_KINDS[kind].label, "请选择证明的用途",
-  h("div", { class: "choices grid" }, ...Object.entries(PURPOSES).map(([purpose, label]) =>
-    button(label, `purpose-${purpose}`, () => (kind === "HOLDINGS"
+register("cert-purpose", ({ kind }) => {
+  const partial = kind === "PARTIAL_HOLDINGS";
+  const offered = Object.entries(PURPOSES).filter(([p]) => !partial || !WHOLE_ONLY_PURPOSES.includes(p));
+  return screen(CERT_KINDS[kind].label, partial
+    ? "请选择证明的用途（子女入学、购房须开具名下全部的查询结果证明）" : "请选择证明的用途",
+  h("div", { class: "choices grid" }, ...offered.map(([purpose, label]) =>
+    button(label, `purpose-${purpose}`, () => (partial
       ? show("cert-properties", { kind, purpose })
-      : issue({ kind, purpose, propertyIds: null })), "choice")))));
+      : issue({ kind, purpose, propertyIds: null })), "choice"))));
+});
 
 register("cert-properties", async ({ kind, purpose }) => {
   const data = await call("KioskMyProperties", { first: 50 });
   const nodes = data.myProperties.edges.map((e) => e.node);
   const chosen = new Set();
-  const all = h("button", { type: "button", class: "option selected", test: "property-all",
-                            "aria-pressed": "true" }, "名下全部不动产");
   const options = nodes.map((p) => h("button", { type: "button", class: "option", test: "property",
     "aria-pressed": "false", data: { id: p.id } },
   h("span", { class: "option-main" }, p.address),
   h("span", { class: "option-sub" }, `${p.district.name} · ${p.use} · ${p.titleNo}`)));
+  const go = button("开具证明", "cert-issue", () => issue({ kind, purpose,
+    propertyIds: [...chosen] }), "primary wide");
   const sync = () => {
-    all.classList.toggle("selected", chosen.size === 0);
-    all.setAttribute("aria-pressed", String(chosen.size === 0));
+    // Some, never all: a certificate of everything is the 查询结果证明.
+    go.disabled = chosen.size === 0 || chosen.size === nodes.length;
     for (const o of options) {
       const on = chosen.has(o.dataset.id);
       o.classList.toggle("selected", on);
       o.setAttribute("aria-pressed", String(on));
     }
   };
-  all.addEventListener("click", () => { chosen.clear(); sync(); });
   for (const o of options) {
     o.addEventListener("click", () => {
       if (chosen.has(o.dataset.id)) chosen.delete(o.dataset.id); else chosen.add(o.dataset.id);
       sync();
     });
   }
-  return screen("选择要证明的不动产", `用途：${PURPOSES[purpose]} · 不选则证明名下全部（共 ${data.myProperties.totalCount} 处）`,
-    h("div", { class: "options" }, all, ...options),
-    button("开具证明", "cert-issue", () => issue({ kind, purpose,
-      propertyIds: chosen.size ? [...chosen] : null }), "primary wide"));
+  sync();
+  return screen("选择要证明的不动产", `用途：${PURPOSES[purpose]} · 选择一部分（不能全选），`
+    + "证明上注明“部分不动产，非名下全部”",
+  h("div", { class: "options" }, ...options), go);
 });
 
 function issue(input) {
@@ -58,8 +63,10 @@ function issue(input) {
 register("cert-issued", async ({ input }) => {
   const result = (await call("KioskIssueCertificate", { input })).issueCertificate;
   if (result.__typename !== "CertificateIssued") {
-    const other = input.kind === "HOLDINGS" ? "NO_HOLDINGS" : "HOLDINGS";
-    const switchKind = result.__typename === "HoldingsExist" || result.__typename === "NoHoldingsToCertify";
+    const other = { HoldingsExist: "HOLDINGS", NoHoldingsToCertify: "NO_HOLDINGS",
+      SelectionNotWhole: "PARTIAL_HOLDINGS", SelectionIsWhole: "HOLDINGS",
+      PurposeNeedsWholeHoldings: "HOLDINGS" }[result.__typename];
+    const switchKind = Boolean(other);
     return screen("未能开具证明", null, errorBox(result,
       switchKind ? button(`改为开具${CERT_KINDS[other].label}`, "cert-switch",
         () => show("cert-purpose", { kind: other }), "primary") : null,
@@ -68,7 +75,8 @@ register("cert-issued", async ({ input }) => {
   const c = result.certificate;
   finalScreen();
   const rows = [
-    ["证明种类", CERT_KINDS[c.kind].label], ["用途", PURPOSES[c.purpose]],
+    ["证明种类", CERT_KINDS[c.kind].label], ["载明范围", c.facts.scopeStatement, "cert-scope"],
+    ["用途", PURPOSES[c.purpose]],
     ["权利人", c.facts.holder], ["身份证号", c.facts.idNumber],
     ["证明编号", c.number, "cert-number"], ["验证码", c.verificationCode, "cert-code"],
     ["出具时间", formatDateTime(c.issuedAt)], ["有效期至", formatDate(c.validUntil)],

@@ -27,9 +27,9 @@
 //              camera, face-status, capture, face-result, retry, recard
 //   errors     error (data-code = the API's code), error-message (the API's
 //              message), error-next (what to do next), error-home, relogin
-//   certificate cert-kind-HOLDINGS, cert-kind-NO_HOLDINGS, purpose-<PURPOSE>,
-//              property-all, property (data-id), cert-issue, certificate,
-//              cert-number, cert-code, cert-properties, print (the PDF link),
+//   certificate cert-kind-HOLDINGS, cert-kind-PARTIAL_HOLDINGS, cert-kind-NO_HOLDINGS,
+//              purpose-<PURPOSE>, property (data-id; PARTIAL_HOLDINGS only), cert-issue,
+//              certificate, cert-number, cert-code, cert-scope, cert-properties, print (the PDF link),
 //              rate-now, finish, cert-switch, cert-again
 //   queue      priority (aria-pressed), appointments, appointment (data-id),
 //              checkin, no-appointments, current-ticket, current-ticket-open,

@@ -48,9 +48,15 @@ export function screen(title, lead, ...body) {
 }
 
 export const CERT_KINDS = {
-  HOLDINGS: { label: "查询结果证明", hint: "证明您名下登记的不动产情况（含共有、抵押、查封）" },
+  HOLDINGS: { label: "查询结果证明",
+    hint: "证明您名下全部不动产（含共有、抵押、查封）；可用于子女入学、购房" },
+  PARTIAL_HOLDINGS: { label: "部分不动产证明",
+    hint: "只证明您选择的不动产，注明“部分不动产，非名下全部”；不能用于子女入学、购房" },
   NO_HOLDINGS: { label: "无房证明", hint: "证明您在佛山市名下没有登记的不动产" },
 };
+
+// Purposes that count every property: a partial certificate cannot serve them.
+export const WHOLE_ONLY_PURPOSES = ["SCHOOL_ENROLMENT", "HOUSE_PURCHASE"];
 
 export const PURPOSES = {
   SCHOOL_ENROLMENT: "子女入学",

@@ -67,6 +67,13 @@ const MESSAGES = {
   HoldingsExist: { title: "名下有不动产",
     next: "不能出具无房证明；如需证明名下不动产情况，请选择“查询结果证明”" },
   PropertyNotSelectable: { title: "所选不动产不可开具", next: "请返回刷新房产列表后重新选择" },
+  SelectionNotWhole: { title: "查询结果证明须载明名下全部",
+    next: "只证明所选的不动产，请改选“部分不动产证明”（注明非名下全部）" },
+  NothingSelected: { title: "请选择不动产", next: "部分不动产证明须至少选择一处不动产" },
+  SelectionIsWhole: { title: "已选择名下全部",
+    next: "证明名下全部不动产，请改选“不动产登记查询结果证明”" },
+  PurposeNeedsWholeHoldings: { title: "该用途须证明名下全部",
+    next: "子女入学、购房只认可载明名下全部不动产的查询结果证明或无房证明，请改选" },
   IdempotencyConflict: { title: "请求重复", next: "该请求编号已用于其他申请，请返回重新提交" },
   CertificateNotFound: { title: "证明不存在", next: "请返回“我的证明”刷新后查看" },
   AlreadyRevoked: { title: "证明已作废", next: "如仍需证明，请重新开具" },
@@ -122,6 +129,7 @@ const MESSAGES = {
   ProofPending: { title: "等待申请人授权",
     next: (r) => `申请人须在 ${formatDateTime(r?.decideBy)} 前授权，请稍后再查` },
   QuestionNotAllowed: { title: "超出备案范围", next: "只能询问本机构已备案的用途与问题" },
+  ProofParametersInvalid: { title: "查询参数有误", next: (r) => r?.message || "请按该问题的要求填写参数" },
   SubjectNotFound: { title: "授权码无效", next: "请申请人在小程序“授权查询”中重新出示授权码（10 分钟有效）" },
 
   // -- top-level error codes (ApiError.code) ---------------------------------

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from api.certificates import wording
 from api.models import Certificate as CertificateModel
 from api.services import certificate_errors as ce
 from api.services import certificates, ratings
@@ -14,10 +15,14 @@ from api.state import AppState
 from resolvers.errors import UserError, user_error
 
 
-@strawberry.enum(description="证明种类")
+@strawberry.enum(description="证明种类。子女入学、购房（限购）核查只能采信 HOLDINGS 与 NO_HOLDINGS")
 class CertificateKind(Enum):
-    HOLDINGS = strawberry.enum_value("HOLDINGS", description="不动产登记查询结果证明")
-    NO_HOLDINGS = strawberry.enum_value("NO_HOLDINGS", description="无房证明")
+    HOLDINGS = strawberry.enum_value(
+        "HOLDINGS", description="不动产登记查询结果证明：载明名下全部不动产")
+    PARTIAL_HOLDINGS = strawberry.enum_value(
+        "PARTIAL_HOLDINGS", description="部分不动产登记查询结果证明：只载明申请人选择的不动产"
+        "（部分不动产，非名下全部），不载明总数；不能用于子女入学、购房（限购）核查")
+    NO_HOLDINGS = strawberry.enum_value("NO_HOLDINGS", description="无房证明：名下无不动产")
 
 
 @strawberry.enum(description="开具用途")
@@ -68,10 +73,17 @@ class CertificateFacts:
     issued_at: datetime
     valid_until: datetime
     properties: list[CertifiedProperty]
+    covers_all_holdings: bool = strawberry.field(
+        description="true：载明名下全部不动产（或名下无不动产），可用于子女入学、购房（限购）核查；"
+        "false：部分不动产，非名下全部，properties 的条数不是名下总数")
+    scope_statement: str = strawberry.field(
+        description="载明范围：名下全部不动产 / 部分不动产，非名下全部 / 名下无不动产")
 
     @classmethod
     def from_facts(cls, f: dict[str, Any]) -> CertificateFacts:
         return cls(kind=CertificateKind(f["kind"]), purpose=CertificatePurpose(f["purpose"]),
+                   covers_all_holdings=wording.covers_all(f["kind"]),
+                   scope_statement=wording.SCOPES[f["kind"]],
                    holder=f["holder"], id_number=f["idNumber"],
                    issued_at=datetime.fromisoformat(f["issuedAt"]),
                    valid_until=datetime.fromisoformat(f["validUntil"]),
@@ -138,7 +150,8 @@ class IssueCertificateInput:
     kind: CertificateKind
     purpose: CertificatePurpose
     property_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="只证明所选的不动产（myProperties 的 id）；为空则证明名下全部")
+        default=None, description="PARTIAL_HOLDINGS 必填：所选的不动产（myProperties 的 id），"
+        "不能是名下全部；HOLDINGS 不填（或填名下全部），只选一部分时返回 SelectionNotWhole")
     idempotency_key: str | None = strawberry.field(
         default=None, description="客户端生成的请求编号：重复提交只出具一份")
 
@@ -168,6 +181,26 @@ class PropertyNotSelectable(UserError):
     pass
 
 
+@user_error(ce.SelectionNotWhole, "HOLDINGS 须载明名下全部：只证明所选不动产请用 PARTIAL_HOLDINGS")
+class SelectionNotWhole(UserError):
+    pass
+
+
+@user_error(ce.NothingSelected, "PARTIAL_HOLDINGS 未选择不动产")
+class NothingSelected(UserError):
+    pass
+
+
+@user_error(ce.SelectionIsWhole, "所选即名下全部：请用 HOLDINGS（部分不动产证明须非名下全部）")
+class SelectionIsWhole(UserError):
+    pass
+
+
+@user_error(ce.PurposeNeedsWholeHoldings, "子女入学、购房只能使用名下全部的查询结果证明或无房证明")
+class PurposeNeedsWholeHoldings(UserError):
+    pass
+
+
 @user_error(ce.IdempotencyConflict, "请求编号已用于不同的申请")
 class IdempotencyConflict(UserError):
     pass
@@ -185,6 +218,7 @@ class AlreadyRevoked(UserError):
 
 IssueCertificateResult = Annotated[
     CertificateIssued | NoHoldingsToCertify | HoldingsExist | PropertyNotSelectable
+    | SelectionNotWhole | NothingSelected | SelectionIsWhole | PurposeNeedsWholeHoldings
     | IdempotencyConflict, strawberry.union("IssueCertificateResult")]
 RevokeCertificateResult = Annotated[CertificateRevoked | CertificateNotFound | AlreadyRevoked,
                                     strawberry.union("RevokeCertificateResult")]

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from api.models import ProofRequest
-from api.services import proofs
+from api.services import proof_questions, proofs
 from api.services import third_party_errors as te
 from resolvers.errors import UserError, user_error
 
@@ -25,7 +25,8 @@ class ProofQuestion(Enum):
     HOLDS_RESIDENCE_IN_DISTRICT = strawberry.enum_value(
         "HOLDS_RESIDENCE_IN_DISTRICT", description="是否在指定行政区持有住宅（参数 district）")
     HOLDS_RESIDENCE_AT_ADDRESS = strawberry.enum_value(
-        "HOLDS_RESIDENCE_AT_ADDRESS", description="是否持有指定地址的住宅（参数 address）")
+        "HOLDS_RESIDENCE_AT_ADDRESS",
+        description="是否持有指定地址的住宅（参数 address：完整坐落，整体比对；或 unitNo）")
     HOLDS_NO_PROPERTY = strawberry.enum_value("HOLDS_NO_PROPERTY",
                                               description="在佛山市是否无不动产")
     UNIT_FREE_OF_SEIZURE = strawberry.enum_value(
@@ -37,9 +38,13 @@ class RequestPropertyProofInput:
     subject_code: str = strawberry.field(description="申请人在小程序中出示的授权码（10 分钟有效）")
     purpose: ProofPurpose
     question: ProofQuestion
-    district: str | None = strawberry.field(default=None, description="行政区划代码，如 440604")
-    address: str | None = strawberry.field(default=None, description="地址关键字")
-    unit_no: str | None = strawberry.field(default=None, description="不动产单元号")
+    district: str | None = strawberry.field(
+        default=None, description="行政区划代码，如 440604（HOLDS_RESIDENCE_IN_DISTRICT）")
+    address: str | None = strawberry.field(
+        default=None, description="完整的房屋坐落（HOLDS_RESIDENCE_AT_ADDRESS）：规范化后与登记簿"
+        "坐落整体比对（全角/空格/开头的“广东省”“佛山市”不计），不做关键字或模糊匹配")
+    unit_no: str | None = strawberry.field(
+        default=None, description="28 位不动产单元号（UNIT_FREE_OF_SEIZURE，或代替 address）")
 
 
 @strawberry.input(description="申请人对查询的决定")
@@ -82,6 +87,14 @@ class Requester:
     kind: str = strawberry.field(description="SCHOOL / POLICE / BANK")
 
 
+@strawberry.type(description="机构随问题提交的参数，原样展示给申请人")
+class ProofParameter:
+    name: str = strawberry.field(description="参数名：district / address / unitNo")
+    label: str = strawberry.field(description="参数的中文名称")
+    value: str = strawberry.field(description="机构提交的原值（未经改写）")
+    meaning: str | None = strawberry.field(description="原值的含义，如行政区划代码对应的区名")
+
+
 @strawberry.type(description="一次第三方查询（申请人视角）")
 class ProofRequestView:
     id: strawberry.ID
@@ -89,7 +102,10 @@ class ProofRequestView:
     purpose: ProofPurpose
     question: ProofQuestion
     question_text: str = strawberry.field(description="问题的中文说明")
-    disclosure: list[str] = strawberry.field(description="授权后将告知对方的内容")
+    parameters: list[ProofParameter] = strawberry.field(
+        description="问题的参数（机构提交的原值）：同意前须向申请人逐项展示")
+    disclosure: list[str] = strawberry.field(
+        description="授权后将告知对方的全部内容；回答不会超出此列表")
     grant_days: int = strawberry.field(description="授权有效天数")
     max_uses: int = strawberry.field(description="授权可使用次数")
     status: str = strawberry.field(description="PENDING / APPROVED / DECLINED")
@@ -106,7 +122,10 @@ class ProofRequestView:
                    requester=Requester(id=r.client.id, name=r.client.name, kind=r.client.kind),
                    purpose=ProofPurpose(r.purpose), question=ProofQuestion(r.question),
                    question_text=proofs.QUESTIONS[r.question],
-                   disclosure=[proofs.FIELD_LABELS[f] for f in proofs.DISCLOSURE[r.purpose]],
+                   parameters=[ProofParameter(name=p.name, label=p.label, value=p.value,
+                                              meaning=p.meaning)
+                               for p in proof_questions.parameters(r.params)],
+                   disclosure=[proofs.FIELD_LABELS[f] for f in proofs.disclosed(r)],
                    grant_days=span.days, max_uses=uses, status=r.status, decide_by=r.decide_by,
                    valid_until=r.grant_until, uses_left=max(r.max_uses - r.uses, 0)
                    if approved else None, revoked=r.revoked_at is not None)
@@ -130,6 +149,11 @@ class GrantRevoked:
 
 @user_error(te.QuestionNotAllowed, "超出备案范围")
 class QuestionNotAllowed(UserError):
+    pass
+
+
+@user_error(te.ProofParametersInvalid, "查询参数缺失、多余或格式不对（message 说明该问题的参数）")
+class ProofParametersInvalid(UserError):
     pass
 
 
@@ -163,8 +187,9 @@ class GrantUnavailable(UserError):
     pass
 
 
-RequestPropertyProofResult = Annotated[ProofRequested | QuestionNotAllowed | SubjectNotFound,
-                                       strawberry.union("RequestPropertyProofResult")]
+RequestPropertyProofResult = Annotated[
+    ProofRequested | QuestionNotAllowed | ProofParametersInvalid | SubjectNotFound,
+    strawberry.union("RequestPropertyProofResult")]
 PropertyProofResult = Annotated[
     ProofAnswer | ProofPending | ProofDeclined | GrantUnavailable | ProofRequestNotFound,
     strawberry.union("PropertyProofResult")]

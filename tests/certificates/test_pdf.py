@@ -61,7 +61,7 @@ def certificate(rows: int = 3, *, kind: str = "HOLDINGS", **changes: object) -> 
     content = CertificateContent(
         number=NUMBER, kind=kind, holder_name="欧阳晓琳", masked_id_number="440***********123X",
         purpose="子女入学", issued_at=ISSUED, valid_until=ISSUED + timedelta(days=30),
-        holdings=holdings(rows) if kind == "HOLDINGS" else (),
+        holdings=holdings(rows) if kind != "NO_HOLDINGS" else (),
         scope_note="查询范围：佛山市（禅城区、南海区、顺德区、三水区、高明区）不动产登记簿",
         verification_code=CODE, verify_url=URL,
         # A compact signed statement is ~400-600 characters.
@@ -199,6 +199,35 @@ def test_no_holdings_certificate_states_the_finding() -> None:
     assert "不动产单元号" not in whole
 
 
+async def test_partial_certificate_states_no_total_and_says_so(tmp_path: Path) -> None:
+    """Issue 12 item 1: a selection never reads as the citizen's whole holdings."""
+    from api.certificates import wording
+
+    content = certificate(1, kind="PARTIAL_HOLDINGS", scope_note=wording.PARTIAL_SCOPE_NOTE)
+    unsigned = render_certificate(content)
+    (text,) = page_texts(unsigned)
+    whole = flat(text)
+    for expected in ("部分不动产登记查询结果证明", "部分不动产，非名下全部", wording.PARTIAL_WARNING,
+                     wording.PARTIAL_SCOPE_NOTE, wording.RELIANCE, ADDRESSES[0], CODE):
+        assert expected in whole, expected
+    assert "共 1 处" not in whole
+    assert "1 处" not in whole
+    assert "查询范围：佛山市" not in whole  # the city-wide scope note belongs to whole kinds
+    provider = LocalSealProvider(tmp_path / "seal")
+    sealed = await provider.sign_pdf(unsigned, field_name="Seal", reason="部分不动产登记查询结果证明",
+                                     location="佛山市")
+    assert (await provider.validate_pdf(sealed)).reason_code == "OK"
+
+
+def test_whole_kinds_say_what_a_school_may_rely_on() -> None:
+    from api.certificates import wording
+
+    for kind in ("HOLDINGS", "NO_HOLDINGS"):
+        (text,) = page_texts(render_certificate(certificate(2, kind=kind)))
+        assert wording.RELIANCE in flat(text), kind
+        assert "非名下全部" not in flat(text).replace(wording.RELIANCE, ""), kind
+
+
 def test_the_font_is_embedded_as_a_small_truetype_subset() -> None:
     pdf = render_certificate(certificate(25))
     seen = set()
@@ -248,6 +277,7 @@ def test_no_glyph_is_missing_for_ordinary_content(caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.WARNING):
         render_certificate(certificate(25))
         render_certificate(certificate(kind="NO_HOLDINGS"))
+        render_certificate(certificate(2, kind="PARTIAL_HOLDINGS"))
     assert not [r for r in caplog.records if "glyph" in r.getMessage()]
 
 
@@ -264,6 +294,7 @@ def test_a_character_the_font_lacks_is_logged_not_fatal(caplog: pytest.LogCaptur
     {"kind": "SOMETHING"},
     {"kind": "NO_HOLDINGS"},  # with holdings
     {"holdings": ()},  # HOLDINGS without any
+    {"kind": "PARTIAL_HOLDINGS", "holdings": ()},
     {"issued_at": datetime(2026, 11, 24, 10, 23)},  # naive  # noqa: DTZ001
 ])
 def test_inconsistent_content_is_refused(changes: dict[str, object]) -> None:

@@ -69,6 +69,35 @@ def test_issue_certificate_and_download_pdf(demo_server: Any, phone: Any, shot: 
     assert number in card.inner_text()
 
 
+def test_partial_certificate_from_a_property_page(demo_server: Any, phone: Any, new_page: Any,
+                                                  shot: Any) -> None:
+    """Issue 12 item 1: a certificate of one property is a 部分不动产证明 and says so,
+    on the phone and on the verification page; school enrolment is not offered."""
+    me = new_citizen(demo_server, photo="tests/fixtures/faces/person_a/reference.jpg", properties=2)
+    face_login(phone, me["name"], me["id"], landing="[data-test=home-greeting]")
+    phone.click("[data-test=tab-properties]")
+    phone.locator("[data-test=property-card]").first.click()
+    phone.click("[data-test=property-certificate]")
+    expect(phone.locator("[data-test=cert-kind-PARTIAL_HOLDINGS] input")).to_be_checked()
+    expect(phone.locator("[data-test=cert-property]:checked")).to_have_count(1)
+    for purpose in ("SCHOOL_ENROLMENT", "HOUSE_PURCHASE"):
+        expect(phone.locator(f"[data-test=cert-purpose] option[value={purpose}]")).to_be_disabled()
+    phone.select_option("[data-test=cert-purpose]", "LOAN")
+    phone.click("[data-test=cert-issue]")
+    expect(phone.locator("[data-test=cert-status]")).to_contain_text("有效")
+    expect(phone.locator("[data-test=cert-scope]")).to_have_text("部分不动产，非名下全部")
+    expect(phone.locator("[data-test=cert-partial]")).to_contain_text("不能用于子女入学")
+    shot(phone, "demo-certificate-partial")
+
+    clerk = new_page("phone")
+    clerk.goto(phone.get_attribute("[data-test=certificate-verify]", "href"))
+    expect(clerk.locator("[data-test=partial-notice]")).to_contain_text("部分不动产，非名下全部")
+    body = clerk.inner_text("body")
+    assert "部分不动产登记查询结果证明" in body
+    assert "处）" not in body  # no count of a selection
+    shot(clerk, "verify-partial")
+
+
 def test_book_reschedule_cancel(demo_server: Any, phone: Any, shot: Any) -> None:
     me = new_citizen(demo_server)
     sms_login(phone, me["name"], me["id"], me["phone"])

@@ -125,14 +125,10 @@ def test_issue_certificate_print_pdf_and_rate_it(
     _open(kiosk)
     _login(kiosk, "certificate", name, number)
     kiosk.click("[data-test=cert-kind-HOLDINGS]")
-    kiosk.click("[data-test=purpose-SCHOOL_ENROLMENT]")
-    kiosk.locator("[data-test=property]").first.wait_for()
-    expect(kiosk.locator("[data-test=property]")).to_have_count(2)
-    kiosk.locator("[data-test=property]").first.click()
-    shot(kiosk, "kiosk-cert-properties")
-    kiosk.click("[data-test=cert-issue]")
+    kiosk.click("[data-test=purpose-SCHOOL_ENROLMENT]")  # a 查询结果证明 lists everything
     kiosk.locator("[data-test=print]").wait_for()
-    expect(kiosk.locator("[data-test=cert-properties] li")).to_have_count(1)
+    expect(kiosk.locator("[data-test=cert-properties] li")).to_have_count(2)
+    expect(kiosk.locator("[data-test=cert-scope]")).to_have_text("名下全部不动产")
     assert re.fullmatch(r"\S{6,}", kiosk.inner_text("[data-test=cert-number]"))
     shot(kiosk, "kiosk-certificate")
     href = kiosk.get_attribute("[data-test=print]", "href")
@@ -357,6 +353,41 @@ def test_qr_code_of_someone_elses_or_no_booking_is_refused(
     error.wait_for()
     assert error.get_attribute("data-code") == "APPOINTMENT_NOT_FOUND"
     assert "未找到预约" in error.inner_text()
+
+
+def test_partial_certificate_of_a_choice_says_it_is_not_everything(
+        demo_server: DemoServer, kiosk: Any, citizen: Callable[..., tuple[str, str]],
+        shot: Callable[..., Any]) -> None:
+    """Issue 12 item 1: a selection is a 部分不动产证明, never a 查询结果证明 of everything."""
+    from tests.certificates.test_pdf import flat, page_texts
+
+    name, number = citizen(properties=2)
+    _open(kiosk)
+    _login(kiosk, "certificate", name, number)
+    kiosk.click("[data-test=cert-kind-PARTIAL_HOLDINGS]")
+    kiosk.locator("[data-test=purpose-LOAN]").wait_for()
+    expect(kiosk.locator("[data-test=purpose-SCHOOL_ENROLMENT]")).to_have_count(0)
+    expect(kiosk.locator("[data-test=purpose-HOUSE_PURCHASE]")).to_have_count(0)
+    kiosk.click("[data-test=purpose-LOAN]")
+    options = kiosk.locator("[data-test=property]")
+    expect(options).to_have_count(2)
+    issue = kiosk.locator("[data-test=cert-issue]")
+    expect(issue).to_be_disabled()  # nothing chosen
+    options.nth(0).click()
+    options.nth(1).click()
+    expect(issue).to_be_disabled()  # everything chosen: that is the 查询结果证明
+    options.nth(1).click()
+    expect(issue).to_be_enabled()
+    shot(kiosk, "kiosk-cert-properties")
+    issue.click()
+    kiosk.locator("[data-test=print]").wait_for()
+    expect(kiosk.locator("[data-test=cert-properties] li")).to_have_count(1)
+    expect(kiosk.locator("[data-test=cert-scope]")).to_have_text("部分不动产，非名下全部")
+    pdf = demo_server.http.get(kiosk.get_attribute("[data-test=print]", "href"))
+    text = flat("\n".join(page_texts(pdf.content)))
+    assert "部分不动产登记查询结果证明" in text
+    assert "部分不动产，非名下全部" in text
+    assert "共 1 处" not in text
 
 
 def test_idle_timeout_logs_out_and_clears_the_token(

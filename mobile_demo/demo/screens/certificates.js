@@ -2,7 +2,7 @@
 
 import { gql } from "/ui/gql.js";
 import { formatDate, formatDateTime } from "/ui/format.js";
-import { CERT_KIND, CERT_STATUS, PURPOSE, label } from "../labels.js";
+import { CERT_KIND, CERT_STATUS, PURPOSE, WHOLE_ONLY_PURPOSES, label } from "../labels.js";
 import { badge, busy, button, card, choices, empty, errorBox, facts, h, link, picked, requestId,
   section, show } from "../ui.js";
 import { state } from "../state.js";
@@ -16,22 +16,36 @@ export async function issue(page, ctx) {
   const form = h("form", { class: "stack", novalidate: true });
   const purpose = h("select", { test: "cert-purpose", required: true },
     Object.entries(PURPOSE).map(([v, text]) => h("option", { value: v }, text)));
+  // Only a partial certificate takes a selection; it must leave something out.
   const props = h("fieldset", { class: "fieldset secondary" },
-    h("legend", {}, "证明哪些不动产（不选则证明名下全部）"),
-    myProperties.edges.length
-      ? myProperties.edges.map(({ node: p }) => h("label", { class: "check" },
-        h("input", { type: "checkbox", name: "property", value: p.id, test: "cert-property",
-          checked: preselected?.includes(p.id) }),
-        h("span", {}, p.address, h("small", { class: "choice-hint" }, p.titleNo))))
-      : h("p", { class: "hint" }, "名下暂无不动产"));
+    h("legend", {}, "选择要证明的不动产（部分，不能全选）"),
+    myProperties.edges.map(({ node: p }) => h("label", { class: "check" },
+      h("input", { type: "checkbox", name: "property", value: p.id, test: "cert-property",
+        checked: preselected?.includes(p.id) }),
+      h("span", {}, p.address, h("small", { class: "choice-hint" }, p.titleNo)))));
   const slot = h("div", { class: "slot" });
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block",
     test: "cert-issue" }, "开具证明");
-  const kind = choices("kind", [
-    { value: "HOLDINGS", label: CERT_KIND.HOLDINGS, hint: "载明名下不动产及抵押、查封等情况" },
+  const kinds = [
+    { value: "HOLDINGS", label: CERT_KIND.HOLDINGS,
+      hint: "载明名下全部不动产及抵押、查封等情况；可用于子女入学、购房" },
+    myProperties.totalCount > 1 ? { value: "PARTIAL_HOLDINGS", label: CERT_KIND.PARTIAL_HOLDINGS,
+      hint: "只证明所选的不动产，证明上注明“部分不动产，非名下全部”；不能用于子女入学、购房" } : null,
     { value: "NO_HOLDINGS", label: CERT_KIND.NO_HOLDINGS, hint: "证明在佛山市名下无不动产" },
-  ], { test: "cert-kind", checked: myProperties.totalCount ? "HOLDINGS" : "NO_HOLDINGS" });
-  const syncKind = () => { props.hidden = picked(form, "kind") !== "HOLDINGS"; };
+  ].filter(Boolean);
+  const initial = !myProperties.totalCount ? "NO_HOLDINGS"
+    : preselected?.length && myProperties.totalCount > 1 ? "PARTIAL_HOLDINGS" : "HOLDINGS";
+  const kind = choices("kind", kinds, { test: "cert-kind", checked: initial });
+  const syncKind = () => {
+    const partial = picked(form, "kind") === "PARTIAL_HOLDINGS";
+    props.hidden = !partial;
+    for (const option of purpose.options) {
+      option.disabled = partial && WHOLE_ONLY_PURPOSES.includes(option.value);
+    }
+    if (purpose.selectedOptions[0]?.disabled) {
+      purpose.value = [...purpose.options].find((o) => !o.disabled).value;
+    }
+  };
   kind.addEventListener("change", syncKind);
   const switchTo = (value) => button(`改为开具${CERT_KIND[value]}`, { class: "btn btn-primary",
     on: { click: () => { form.querySelector(`input[value="${value}"]`).checked = true;
@@ -41,7 +55,7 @@ export async function issue(page, ctx) {
     ev.preventDefault();
     busy(submit, slot, async () => {
       const k = picked(form, "kind");
-      const ids = k === "HOLDINGS"
+      const ids = k === "PARTIAL_HOLDINGS"
         ? [...form.querySelectorAll('input[name="property"]:checked')].map((i) => i.value) : [];
       submit.textContent = "正在生成带电子签章的 PDF…";
       const { issueCertificate: r } = await gql("IssueCertificate", { input: {
@@ -52,15 +66,19 @@ export async function issue(page, ctx) {
         ctx.go("/certificate");
         return;
       }
-      const fix = { NoHoldingsToCertify: "NO_HOLDINGS", HoldingsExist: "HOLDINGS" }[r.__typename];
-      show(slot, errorBox(r.__typename, r, ...(fix ? [switchTo(fix)] : [])));
+      const fix = { NoHoldingsToCertify: "NO_HOLDINGS", HoldingsExist: "HOLDINGS",
+        SelectionNotWhole: "PARTIAL_HOLDINGS", SelectionIsWhole: "HOLDINGS",
+        PurposeNeedsWholeHoldings: "HOLDINGS" }[r.__typename];
+      const offered = fix && form.querySelector(`input[value="${fix}"]`);
+      show(slot, errorBox(r.__typename, r, ...(offered ? [switchTo(fix)] : [])));
     });
   });
   form.append(
     h("fieldset", { class: "fieldset" }, h("legend", {}, "证明种类"), kind),
     h("label", { class: "field" }, h("span", { class: "field-label" }, "开具用途"), purpose),
     props, slot, submit,
-    h("p", { class: "hint secondary" }, "证明加盖不动产登记中心电子签章，可凭编号和验证码在线核验。"));
+    h("p", { class: "hint secondary" }, "证明加盖不动产登记中心电子签章，可凭编号和验证码在线核验。"
+      + "子女入学、购房（限购）核查只认可名下全部的查询结果证明或无房证明。"));
   page.replaceChildren(form);
   syncKind();
 }
@@ -92,12 +110,15 @@ export async function detail(page, ctx) {
         ["证明编号", h("span", { test: "cert-number" }, c.number)],
         ["验证码", h("span", { class: "code", test: "cert-code" }, c.verificationCode)],
         ["用途", label(PURPOSE, c.purpose)],
+        ["载明范围", h("span", { test: "cert-scope" }, c.facts.scopeStatement)],
         ["权利人", c.facts.holder],
         ["身份证号", c.facts.idNumber, { secondary: true }],
         ["出具时间", formatDateTime(c.issuedAt)],
         ["有效期至", formatDate(c.validUntil)],
         c.revokedReason ? ["作废原因", c.revokedReason] : null,
       ]),
+      c.facts.coversAllHoldings ? null : h("p", { class: "hint", test: "cert-partial" },
+        "本证明只载明所选的不动产（部分不动产，非名下全部），不能用于子女入学、购房（限购）核查。"),
       c.status === "SUPERSEDED"
         ? h("p", { class: "hint" }, "出具后登记簿已变化：本证明反映出具时的情况，如需最新情况请重新开具。") : null),
     h("div", { class: "actions" },
@@ -107,7 +128,8 @@ export async function detail(page, ctx) {
         test: "certificate-download", download: `${c.number}.pdf` }),
       link("打开核验页（与扫描二维码相同）", c.qrPayload, { class: "btn btn-block secondary",
         test: "certificate-verify", target: "_blank", rel: "noopener" })),
-    c.facts.properties.length ? section("证明载明的不动产", c.facts.properties.map((p) =>
+    c.facts.properties.length ? section(c.facts.coversAllHoldings ? "证明载明的不动产"
+      : "证明载明的不动产（部分，非名下全部）", c.facts.properties.map((p) =>
       card({ class: "card card-flat" }, h("strong", {}, p.address),
         facts([["证书号", p.titleNo, { secondary: true }], ["所在区", p.district], ["用途", p.use],
           ["权利限制", p.restrictions]])))) : null,

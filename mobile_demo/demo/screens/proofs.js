@@ -11,6 +11,13 @@ function requestCard(r, { actions = [], test }) {
     h("div", { class: "card-head" }, h("strong", {}, r.requester.name),
       r.revoked ? badge("已撤回", "muted") : badge(...PROOF_STATUS[r.status] || [r.status, "info"])),
     h("p", {}, r.questionText),
+    // The question's parameters exactly as the institution sent them (spaces kept):
+    // what "指定地址" or "指定行政区" means in this request.
+    r.parameters.length ? h("div", { class: "params", test: "proof-params" },
+      h("p", { class: "card-sub" }, "对方提交的查询参数（原样显示）"),
+      facts(r.parameters.map((p) => [p.label, h("span", {},
+        h("span", { class: "param-value", test: "proof-param" }, p.value),
+        p.meaning ? `（${p.meaning}）` : "")]))) : null,
     facts([["用途", label(PURPOSE, r.purpose)],
       ["将告知对方", r.disclosure.join("；")],
       r.status === "PENDING" ? ["请在此前决定", formatDateTime(r.decideBy)] : null,

@@ -91,7 +91,7 @@ export async function detail(page, ctx) {
   if (!state.propertyId) { ctx.go("/properties"); return; }
   const { property: p } = await gql("PropertyDetail", { id: state.propertyId });
   if (!p) { page.replaceChildren(empty("该不动产不在您名下或已变更")); return; }
-  const certify = button("用此房产开具查询结果证明", { class: "btn btn-primary btn-block",
+  const certify = button("为此房产开具证明", { class: "btn btn-primary btn-block",
     test: "property-certificate", on: { click: () => {
       state.certifyIds = [p.id];
       ctx.go("/certificates/new");

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import json
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import jwt
 import pytest
 
+from api.certificates import wording
 from api.models import AuditEvent, Certificate, CertificateDocument
 from api.services import certificates
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI, HUANG_GUOLIANG
@@ -27,9 +29,10 @@ ISSUE = """mutation ($input: IssueCertificateInput!) { issueCertificate(input: $
         facts { holder idNumber properties { titleNo address restrictions } } } }
   ... on UserError { code message } } }"""
 VERIFY = """query ($n: String!, $c: String!) { verifyCertificate(number: $n, code: $c) {
-  status number revokedReason facts { holder idNumber kind purpose properties { titleNo } } } }"""
+  status number revokedReason facts { holder idNumber kind purpose coversAllHoldings
+  scopeStatement properties { titleNo } } } }"""
 VERIFY_PAYLOAD = """query ($p: String!) { verifyCertificatePayload(payload: $p) {
-  status number facts { holder properties { titleNo } } } }"""
+  status number facts { holder kind coversAllHoldings scopeStatement properties { titleNo } } } }"""
 MINE = "query { myCertificates { id number status } }"
 ONE = "query ($id: ID!) { certificate(id: $id) { id number } }"
 REVOKE = """mutation ($id: ID!, $r: String!) { revokeCertificate(id: $id, reason: $r) {
@@ -48,6 +51,11 @@ async def _issue(client: Client, token: str, **inp: object) -> dict:
                                               **inp}}, token=token)
     assert "errors" not in body, body
     return body["data"]["issueCertificate"]
+
+
+async def _property_ids(client: Client, token: str) -> list[str]:
+    return [e["node"]["id"] for e in (await client.gql(PROPS, token=token))["data"][
+        "myProperties"]["edges"]]
 
 
 async def _pdf(client: Client, url: str) -> bytes:
@@ -82,12 +90,14 @@ class TestIssue:
         event = await AuditEvent.get(action="certificate.issued")
         assert event.detail["pdf_sha256"] == cert["pdfSha256"]
 
-    async def test_selected_properties_only(self, client: Client, demo: None) -> None:
+    async def test_holdings_naming_every_property_is_the_whole(self, client: Client,
+                                                               demo: None) -> None:
         token = await token_for(client, "陈志强", CHEN_ZHIQIANG)
-        ids = [e["node"]["id"] for e in (await client.gql(PROPS, token=token))["data"][
-            "myProperties"]["edges"]]
-        r = await _issue(client, token, propertyIds=ids[:1], purpose="LOAN")
-        assert len(r["certificate"]["facts"]["properties"]) == 1
+        ids = await _property_ids(client, token)
+        r = await _issue(client, token, propertyIds=list(reversed(ids)), purpose="LOAN")
+        assert r["__typename"] == "CertificateIssued"
+        assert r["certificate"]["kind"] == "HOLDINGS"
+        assert len(r["certificate"]["facts"]["properties"]) == 3
 
     async def test_no_holdings_certificate(self, client: Client, demo: None) -> None:
         he = await token_for(client, "何诗琪", HE_SHIQI)
@@ -139,6 +149,86 @@ class TestIssue:
         assert foreign["data"] == missing["data"] == {"certificate": None}
 
 
+class TestPartial:
+    """Issue 12 item 1: a certificate of a selection never states a total."""
+
+    async def test_holdings_of_a_strict_selection_is_refused(self, client: Client,
+                                                             demo: None) -> None:
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        parking = (await _property_ids(client, chen))[2]
+        r = await _issue(client, chen, propertyIds=[parking], purpose="LOAN")
+        assert r["__typename"] == "SelectionNotWhole"
+        assert r["code"] == "SELECTION_NOT_ALL"
+        assert "部分不动产证明" in r["message"]
+        assert await Certificate.all().count() == 0
+
+    async def test_partial_certificate_says_so_everywhere(self, client: Client,
+                                                          demo: None) -> None:
+        from tests.certificates.test_pdf import flat, page_texts
+
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        parking = (await _property_ids(client, chen))[2]
+        r = await _issue(client, chen, kind="PARTIAL_HOLDINGS", propertyIds=[parking],
+                         purpose="LOAN")
+        assert r["__typename"] == "CertificateIssued"
+        cert = r["certificate"]
+        assert cert["kind"] == "PARTIAL_HOLDINGS"
+        assert len(cert["facts"]["properties"]) == 1
+        # The PDF: its own title, "部分不动产，非名下全部", no total, the reliance note; sealed.
+        pdf = await _pdf(client, cert["downloadUrl"])
+        assert (await client.state.providers.seal.validate_pdf(pdf)).reason_code == "OK"
+        text = flat("\n".join(page_texts(pdf)))
+        for expected in ("部分不动产登记查询结果证明", wording.PARTIAL_STATEMENT,
+                         wording.PARTIAL_WARNING, wording.RELIANCE, "车位"):
+            assert expected in text, expected
+        assert "共 1 处" not in text
+        assert "查询范围：佛山市" not in text
+        # verifyCertificate and verifyCertificatePayload: the facts say partial.
+        by_code = (await client.gql(VERIFY, {"n": cert["number"],
+                                             "c": cert["verificationCode"]}))["data"][
+            "verifyCertificate"]
+        by_payload = (await client.gql(VERIFY_PAYLOAD, {"p": cert["qrPayload"]}))["data"][
+            "verifyCertificatePayload"]
+        for v in (by_code, by_payload):
+            assert v["status"] == "VALID"
+            assert v["facts"]["kind"] == "PARTIAL_HOLDINGS"
+            assert v["facts"]["coversAllHoldings"] is False
+            assert v["facts"]["scopeStatement"] == "部分不动产，非名下全部"
+        # The QR statement says it offline too.
+        token = cert["qrPayload"].rsplit("/v/", 1)[1]
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["k"] == "PARTIAL_HOLDINGS"
+        assert claims["n"] == "部分不动产，非名下全部"
+        # The pages (/v/ and /verify): the statement, no count, the reliance note.
+        for page in (await client.http.get("/v/" + token),
+                     await client.http.get("/verify", params={"n": cert["number"],
+                                                              "c": cert["verificationCode"]})):
+            assert page.status_code == 200
+            assert "部分不动产登记查询结果证明" in page.text
+            assert "所选不动产（部分不动产，非名下全部）" in page.text
+            assert 'data-test="partial-notice"' in page.text
+            assert html.escape(wording.RELIANCE) in page.text
+            assert "（1 处）" not in page.text
+            assert "处）" not in page.text
+
+    @pytest.mark.parametrize(("pick", "purpose", "typename"), [
+        ("none", "LOAN", "NothingSelected"),
+        ("all", "LOAN", "SelectionIsWhole"),
+        ("one", "SCHOOL_ENROLMENT", "PurposeNeedsWholeHoldings"),
+        ("one", "HOUSE_PURCHASE", "PurposeNeedsWholeHoldings"),
+    ])
+    async def test_partial_refusals(self, client: Client, demo: None, pick: str, purpose: str,
+                                    typename: str) -> None:
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        ids = await _property_ids(client, chen)
+        chosen = {"none": None, "all": ids, "one": ids[:1]}[pick]
+        r = await _issue(client, chen, kind="PARTIAL_HOLDINGS", propertyIds=chosen,
+                         purpose=purpose)
+        assert r["__typename"] == typename
+        assert r["message"]
+        assert await Certificate.all().count() == 0
+
+
 class TestVerify:
     async def test_code_page_and_payload_agree(self, client: Client, demo: None) -> None:
         chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
@@ -155,6 +245,12 @@ class TestVerify:
         assert "有效" in page.text
         assert "陈**" in page.text
         assert CHEN_ZHIQIANG not in page.text
+        # Whole holdings, said as such, and which kinds a school may rely on.
+        assert "名下全部不动产" in page.text
+        assert "不动产（3 处）" in page.text
+        assert html.escape(wording.RELIANCE) in page.text
+        assert "非名下全部" not in page.text
+        assert by_code["facts"]["coversAllHoldings"] is True
 
     async def test_unknown_and_wrong_code_answer_alike(self, client: Client, demo: None) -> None:
         chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)

@@ -27,7 +27,7 @@ SHARE = "query { myShareCode { code expiresAt } }"
 REQUEST = """mutation ($i: RequestPropertyProofInput!) { requestPropertyProof(input: $i) {
   __typename ... on ProofRequested { requestId decideBy } ... on UserError { code message } } }"""
 PENDING = """query { pendingProofRequests { id requester { name kind } purpose question questionText
-  disclosure grantDays maxUses status } }"""
+  parameters { name label value meaning } disclosure grantDays maxUses status } }"""
 DECIDE = """mutation ($id: ID!, $ok: Boolean!) { decideProofRequest(input: {requestId: $id, approve: $ok})
   { __typename ... on ProofRequestDecided { request { status validUntil usesLeft } }
     ... on UserError { code } } }"""
@@ -137,7 +137,8 @@ class TestLimits:
         school = await _client_token(client, SCHOOL)
         body = await client.gql(REQUEST, {"i": {"subjectCode": "NOPE1234",
                                                 "purpose": "SCHOOL_ENROLMENT",
-                                                "question": "HOLDS_RESIDENCE_IN_DISTRICT"}},
+                                                "question": "HOLDS_RESIDENCE_IN_DISTRICT",
+                                                "district": "440604"}},
                                 token=school)
         assert body["data"]["requestPropertyProof"]["__typename"] == "SubjectNotFound"
 
@@ -207,6 +208,123 @@ class TestLimits:
         assert scopes == {"PROOF_REQUESTED", "PROOF_GRANTED", "PROOF_ANSWERED", "PROOF_REVOKED"}
         actions = set(await AuditEvent.all().values_list("action", flat=True))
         assert {"proof.granted", "proof.answered", "proof.revoked"} <= actions
+
+
+YICUI_1502 = "佛山市禅城区祖庙街道季华五路23号怡翠花园3座1502房"  # 陈志强's home (JOINT)
+
+
+class TestParameters:
+    """Issue 12 item 3: the consent screen shows the question's parameters verbatim;
+    an address matches whole, never a substring; the answer discloses only what
+    the consent screen listed."""
+
+    async def _approve(self, client: Client, school: str, chen: str, **ask: object
+                       ) -> tuple[dict, dict]:
+        asked = await _ask(client, school, chen, purpose="SCHOOL_ENROLMENT", **ask)
+        assert asked["__typename"] == "ProofRequested", asked
+        [seen] = (await client.gql(PENDING, token=chen))["data"]["pendingProofRequests"]
+        await client.gql(DECIDE, {"id": seen["id"], "ok": True}, token=chen)
+        proof = (await client.gql(PROOF, {"id": asked["requestId"]}, token=school))["data"][
+            "propertyProof"]
+        return seen, proof
+
+    async def test_address_fragment_is_shown_and_discloses_nothing(self, client: Client,
+                                                                   demo: None) -> None:
+        school = await _client_token(client, SCHOOL)
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        seen, proof = await self._approve(client, school, chen,
+                                          question="HOLDS_RESIDENCE_AT_ADDRESS", address="佛")
+        assert seen["parameters"] == [{"name": "address", "label": "房屋坐落（完整地址）",
+                                       "value": "佛", "meaning": None}]
+        assert proof["__typename"] == "ProofAnswer"
+        assert proof["answer"] is False
+        assert proof["address"] is None
+        assert proof["share"] is None
+
+    async def test_whole_address_matches_after_normalisation(self, client: Client,
+                                                             demo: None) -> None:
+        school = await _client_token(client, SCHOOL)
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        # Full-width digits, spaces, without the city: the same address, shown as sent.
+        sent = " 禅城区祖庙街道季华五路２３号 怡翠花园３座１５０２房"
+        seen, proof = await self._approve(client, school, chen,
+                                          question="HOLDS_RESIDENCE_AT_ADDRESS", address=sent)
+        assert seen["parameters"][0]["value"] == sent
+        assert proof["answer"] is True
+        assert proof["address"] == YICUI_1502
+        assert proof["share"] == "共同共有"
+        # One room more is another flat: a prefix of an address is not that address.
+        _, other = await self._approve(client, school, chen, question="HOLDS_RESIDENCE_AT_ADDRESS",
+                                       address=YICUI_1502[:-1])
+        assert other["answer"] is False
+
+    async def test_unit_number_answers_an_address_question(self, client: Client,
+                                                           demo: None) -> None:
+        school = await _client_token(client, SCHOOL)
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        unit = next(e["node"]["unitNo"] for e in (await client.gql(
+            "query { myProperties(first: 5) { edges { node { unitNo address } } } }",
+            token=chen))["data"]["myProperties"]["edges"] if e["node"]["address"] == YICUI_1502)
+        seen, proof = await self._approve(client, school, chen,
+                                          question="HOLDS_RESIDENCE_AT_ADDRESS", unitNo=unit)
+        assert seen["parameters"] == [{"name": "unitNo", "label": "不动产单元号", "value": unit,
+                                       "meaning": None}]
+        assert proof["answer"] is True
+
+    async def test_district_is_shown_with_its_name(self, client: Client, demo: None) -> None:
+        school = await _client_token(client, SCHOOL)
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        await _ask(client, school, chen, purpose="SCHOOL_ENROLMENT",
+                   question="HOLDS_RESIDENCE_IN_DISTRICT", district="440604")
+        [seen] = (await client.gql(PENDING, token=chen))["data"]["pendingProofRequests"]
+        assert seen["parameters"] == [{"name": "district", "label": "行政区划代码",
+                                       "value": "440604", "meaning": "禅城区"}]
+
+    @pytest.mark.parametrize("ask", [
+        {"question": "HOLDS_RESIDENCE_AT_ADDRESS"},  # nothing to ask about
+        {"question": "HOLDS_RESIDENCE_AT_ADDRESS", "address": YICUI_1502, "district": "440604"},
+        {"question": "HOLDS_RESIDENCE_AT_ADDRESS", "address": "   "},
+        {"question": "HOLDS_RESIDENCE_IN_DISTRICT", "district": "佛山"},
+        {"question": "HOLDS_RESIDENCE_IN_DISTRICT", "district": "440604", "unitNo": "x"},
+        {"question": "HOLDS_RESIDENCE_AT_ADDRESS", "unitNo": "4406"},
+    ])
+    async def test_missing_extra_or_malformed_parameters_are_refused(
+            self, client: Client, demo: None, ask: dict) -> None:
+        school = await _client_token(client, SCHOOL)
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        r = await _ask(client, school, chen, purpose="SCHOOL_ENROLMENT", **ask)
+        assert r["__typename"] == "ProofParametersInvalid"
+        assert r["code"] == "PARAMETERS_INVALID"
+        assert "参数" in r["message"] or "应为" in r["message"]
+        assert await ProofRequest.all().count() == 0
+
+    async def test_answer_carries_only_the_fields_listed_when_asked(
+            self, client: Client, demo: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        spec = ("school-nh", "佛山市南海区教育局招生办", "SCHOOL",
+                [("SCHOOL_ENROLMENT", "HOLDS_NO_PROPERTY"),
+                 ("HUKOU_TRANSFER", "HOLDS_RESIDENCE_IN_DISTRICT")])
+        school = await _client_token(client, spec)
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        none = await _ask(client, school, chen, purpose="SCHOOL_ENROLMENT",
+                          question="HOLDS_NO_PROPERTY")
+        hukou = await _ask(client, school, chen, purpose="HUKOU_TRANSFER",
+                           question="HOLDS_RESIDENCE_IN_DISTRICT", district="440605")
+        pending = {r["id"]: r for r in (await client.gql(PENDING, token=chen))["data"][
+            "pendingProofRequests"]}
+        # A yes/no question lists only the yes/no, whatever its purpose could disclose.
+        assert pending[none["requestId"]]["disclosure"] == ["是/否"]
+        assert pending[hukou["requestId"]]["disclosure"] == ["是/否", "房屋坐落"]
+        for asked in (none, hukou):
+            await client.gql(DECIDE, {"id": asked["requestId"], "ok": True}, token=chen)
+        # Widening a purpose's fields later does not widen a consent already given.
+        monkeypatch.setitem(proofs.DISCLOSURE, "HUKOU_TRANSFER", ("answer", "address", "share"))
+        proof = (await client.gql(PROOF, {"id": hukou["requestId"]}, token=school))["data"][
+            "propertyProof"]
+        assert proof["answer"] is True
+        assert proof["address"].startswith("佛山市南海区")
+        assert proof["share"] is None
+        claims = jwt.decode(proof["statement"], options={"verify_signature": False})
+        assert "share" not in claims
 
 
 class TestClientAuth:
