@@ -107,13 +107,9 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
 
     schema = build_schema(settings)
     persisted = PersistedOperations.load()
-    view = GraphQLView(
-        schema,
-        state_getter=lambda: app.state.fsreg,
-        persisted=persisted,
-        graphql_ide=None if settings.is_production else "graphiql",
-        allow_queries_via_get=not settings.is_production,
-    )
+    view = GraphQLView(schema, state_getter=lambda: app.state.fsreg, persisted=persisted,
+                       production=settings.is_production,
+                       max_batch=settings.max_batch_operations)
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(AdmissionMiddleware, max_inflight=settings.max_inflight_requests,
@@ -132,7 +128,8 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
             Route("/livez", livez),
             Route("/readyz", readyz),
             Route("/favicon.ico", favicon),
-            Route("/graphql", view, methods=["GET", "POST"]),
+            # Every method reaches the view: it answers 405 with ``Allow`` itself.
+            Route("/graphql", view),
             Route("/.well-known/jwks.json", pages.jwks),
             Route("/oauth/token", oauth.token, methods=["POST"]),
             Route("/files/certificates/{certificate_id}.pdf", pages.certificate_pdf),
