@@ -126,6 +126,10 @@ def variable_error(error: GraphQLError) -> GraphQLError | None:
     if not at and reason == "INVALID_VALUE" and "has invalid default value" in error.message:
         reason = "INVALID_DEFAULT"
     log.info("variable %s rejected: %s (request %s)", where, reason, request_id_var.get())
+    # The hint names schema fields and values only (never the input); production
+    # turns hints off (graphql-core's hide_suggestions, then scrub_suggestions).
+    hint = _SUGGESTION.search(error.message)
+    text += hint.group(0) if hint else ""
     return GraphQLError(f"变量 {where} 的值无效：{text}", nodes=error.nodes,
                         extensions={"code": "BAD_USER_INPUT", "variable": name,
                                     "reason": reason})

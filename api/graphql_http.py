@@ -137,7 +137,7 @@ def params_of_query_string(values: dict[str, str]) -> Params | RequestError:
         if text:
             try:
                 item[key] = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return RequestError(f"{key} 不是合法的 JSON")
     return params_of(item)
 
@@ -150,6 +150,8 @@ def decode_body(body: bytes, max_batch: int) -> list[Params | RequestError] | Pa
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return RequestError("请求体不是合法的 UTF-8 JSON")
+    except RecursionError:
+        return RequestError("请求体嵌套过深")
     if isinstance(data, dict):
         return params_of(data)
     if isinstance(data, list):

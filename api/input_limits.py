@@ -81,7 +81,8 @@ MAX_CHARS: dict[str, int] = {
     "Query.verifyCertificate(number:)": 64,
     "Query.verifyCertificate(code:)": 64,
     "Query.verifyCertificatePayload(payload:)": 8192,  # the QR statement (a JWS)
-    "Mutation.checkInByCode(code:)": 128,
+    # A scanned QR code (53 characters); kiosks also scan whatever a phone shows.
+    "Mutation.checkInByCode(code:)": 2048,
     "RequestPropertyProofInput.subjectCode": 64,
     "RequestPropertyProofInput.unitNo": 64,
     "RateServiceInput.tags": 32,

@@ -117,6 +117,22 @@ class TestMasking:
         assert "440604198503120017" not in caplog.text
 
 
+_LOGIN = "mutation ($i: StartFaceLoginInput!) { startFaceLogin(input: $i) { __typename } }"
+_INPUT = {"name": "张三", "idNumber": "x", "channel": "FOSHANTONG", "consentVersion": "1"}
+MISTAKES: list[tuple[str, dict]] = [
+    ("query { district { code } }", {}),  # field
+    ("query { myProperties(frist: 1) { totalCount } }", {}),  # argument
+    ("query ($f: Intt) { districts { code } }", {}),  # type
+    ("query { ...F } fragment F on Quer { districts { code } }", {}),  # type condition
+    ('mutation { startFaceLogin(input: {name: "张三", idNumber: "x", channel: FOSHANTON, '
+     'consentVersion: "1"}) { __typename } }', {}),  # enum literal
+    ('mutation { startFaceLogin(input: {nmae: "张三", idNumber: "x", channel: FOSHANTONG, '
+     'consentVersion: "1"}) { __typename } }', {}),  # input field literal
+    (_LOGIN, {"i": {**_INPUT, "channel": "FOSHANTON"}}),  # enum value in a variable
+    (_LOGIN, {"i": {**{k: v for k, v in _INPUT.items() if k != "name"}, "nmae": "张三"}}),
+]
+
+
 class TestProduction:
     @pytest.fixture
     async def prod(self, leg, tmp_path, keys_dir):  # type: ignore[no-untyped-def]
@@ -151,6 +167,18 @@ class TestProduction:
     async def test_no_field_suggestions(self, prod: Client) -> None:
         body = await prod.gql("query { district { code } }")
         assert "Did you mean" not in body["errors"][0]["message"]
+
+    async def test_no_suggestions_at_all(self, prod: Client, client: Client) -> None:
+        """Issue 12 item 12: graphql-core's validation rules and variable
+        coercion suggest too (arguments, enum values, types, input fields)."""
+        for query, variables in MISTAKES:
+            shown = await client.http.post("/graphql", json={"query": query,
+                                                             "variables": variables})
+            assert "Did you mean" in shown.text, (query, shown.text)  # development hints
+            hidden = await prod.http.post("/graphql", json={"query": query,
+                                                            "variables": variables})
+            assert hidden.json()["errors"], query
+            assert "Did you mean" not in hidden.text, (query, hidden.text)
 
     async def test_no_ide_and_no_get_queries(self, prod: Client) -> None:
         ide = await prod.http.get("/graphql", headers={"accept": "text/html"})
