@@ -29,7 +29,7 @@ from api.logging import configure_logging, install_redaction
 from api.middleware import AdmissionMiddleware, GraphQLGuardMiddleware, RequestIdMiddleware
 from api.persisted import PersistedOperations
 from api.providers.container import build_providers
-from api.schema import build_schema
+from api.schema import build_schema, possible_types
 from api.services import consent
 from api.settings import Settings, get_settings
 from api.state import AppState
@@ -135,7 +135,8 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
             Route("/files/certificates/{certificate_id}.pdf", pages.certificate_pdf),
             Route("/v/{payload:path}", pages.verify_page),
             Route("/verify", pages.verify_form),
-            *(ui.routes(persisted, dev=settings.dev_sms_inbox and not settings.is_production)
+            *(ui.routes(persisted, dev=settings.dev_sms_inbox and not settings.is_production,
+                        possible_types=possible_types(schema))
               if settings.serve_demo else []),
         ],
         middleware=middleware,

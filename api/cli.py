@@ -1,5 +1,5 @@
 """``python -m api <command>``: serve, migrate, seed, add-citizen, outbox, export-schema,
-verify-audit."""
+possible-types, verify-audit."""
 
 from __future__ import annotations
 
@@ -152,6 +152,15 @@ def cmd_export_schema(_: argparse.Namespace, __: Settings) -> int:
     from api.schema import export_sdl
 
     sys.stdout.write(export_sdl())
+    return 0
+
+
+def cmd_possible_types(_: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from api.schema import build_schema, possible_types
+
+    sys.stdout.write(json.dumps(possible_types(build_schema(settings)), indent=2) + "\n")
     return 0
 
 
@@ -348,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_staff_token)
     sub.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         func=cmd_export_schema)
+    sub.add_parser("possible-types", help="print the possibleTypes map (JSON) for client caches"
+                   ).set_defaults(func=cmd_possible_types)
     sub.add_parser("verify-audit", help="verify the hash-chained audit trail").set_defaults(
         func=cmd_verify_audit)
     return p
@@ -356,6 +367,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = get_settings()
-    if args.command == "export-schema":
+    if args.command in ("export-schema", "possible-types"):
         settings = Settings(app_env=Env.DEVELOPMENT)
     return int(args.func(args, settings))

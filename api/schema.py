@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, is_abstract_type
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -101,3 +101,18 @@ def build_schema(settings: Settings) -> Schema:
 
 def export_sdl() -> str:
     return build_schema(Settings()).as_str() + "\n"
+
+
+def possible_types(schema: strawberry.Schema) -> dict[str, list[str]]:
+    """Every union and interface -> the object types that may stand for it.
+
+    A caching client needs this to match fragments on abstract types, e.g.
+    ``... on UserError { code message }`` in a mutation's result union: Apollo
+    Client's ``InMemoryCache({possibleTypes})``, urql Graphcache's schema
+    awareness. Served at ``/ui/possible-types.json``; ``python -m api
+    possible-types`` prints it.
+    """
+    core = schema._schema
+    return {name: sorted(t.name for t in core.get_possible_types(abstract))  # type: ignore[arg-type]
+            for name, abstract in sorted(core.type_map.items())
+            if not name.startswith("__") and is_abstract_type(abstract)}
