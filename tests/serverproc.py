@@ -99,3 +99,29 @@ def serve(env: dict[str, str], *, workers: int = 1, demo: bool = False,
             except subprocess.TimeoutExpired:
                 os.killpg(server.proc.pid, signal.SIGKILL)
                 server.proc.wait(5)
+
+
+FACES = Path(__file__).resolve().parent / "fixtures" / "faces"
+_START = """mutation ($i: StartFaceLoginInput!) { startFaceLogin(input: $i) {
+  __typename ... on FaceChallenge { challengeId } } }"""
+_COMPLETE = """mutation ($i: CompleteFaceLoginInput!) { completeFaceLogin(input: $i) {
+  __typename ... on LoginSuccess { accessToken } } }"""
+
+
+def face_login(server: ServerProcess, name: str = "陈志强", id_number: str = "440604196603129119",
+               photo: Path = FACES / "person_a" / "selfie_1.jpg") -> str:
+    """A face-verified (L2) citizen's access token from the real login, over HTTP."""
+    import base64
+
+    def gql(query: str, variables: dict) -> dict:
+        r = httpx.post(server.url + "/graphql", json={"query": query, "variables": variables},
+                       timeout=120)
+        return dict(r.json()["data"])
+
+    challenge = gql(_START, {"i": {"name": name, "idNumber": id_number, "channel": "FOSHANTONG",
+                                   "consentVersion": "2026-01"}})
+    image = base64.b64encode(photo.read_bytes()).decode()
+    done = gql(_COMPLETE, {"i": {"challengeId": challenge["startFaceLogin"]["challengeId"],
+                                 "image": image}})
+    assert done["completeFaceLogin"]["__typename"] == "LoginSuccess", done
+    return str(done["completeFaceLogin"]["accessToken"])
