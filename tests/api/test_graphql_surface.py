@@ -86,6 +86,7 @@ class TestLimits:
 
 
 class TestMasking:
+    @pytest.mark.logs_errors  # a simulated server failure
     async def test_unexpected_error_is_masked_with_request_id(
             self, client: Client, monkeypatch: pytest.MonkeyPatch,
             caplog: pytest.LogCaptureFixture) -> None:
@@ -186,6 +187,23 @@ class TestProduction:
         assert "graphiql" not in ide.text.lower()
         get = await prod.http.get("/graphql", params={"query": "{ districts { code } }"})
         assert get.status_code in (400, 405)
+
+    async def test_get_runs_persisted_queries_only(self, prod: Client) -> None:
+        import hashlib
+        import json
+
+        from api.persisted import OPERATIONS_DIR
+
+        text = (OPERATIONS_DIR / "ServiceInfo.graphql").read_text(encoding="utf-8")
+        ext = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(
+            text.encode()).hexdigest()}}
+        ran = await prod.http.get("/graphql", params={"extensions": json.dumps(ext)})
+        assert ran.json()["data"]["serviceInfo"]["name"]
+        doc = await prod.http.get("/graphql", params={"query": "{ districts { code } }"})
+        assert doc.status_code == 405
+        assert doc.headers["allow"] == "POST"
+        head = await prod.http.head("/graphql")
+        assert (head.status_code, head.headers["allow"]) == (405, "POST")
 
     async def test_refuses_generated_or_missing_keys(self, leg, tmp_path) -> None:  # type: ignore[no-untyped-def]
         from api.app import create_app
