@@ -30,7 +30,7 @@ from api.logging import configure_logging, install_redaction
 from api.middleware import AdmissionMiddleware, GraphQLGuardMiddleware, RequestIdMiddleware
 from api.persisted import PersistedOperations
 from api.providers.container import build_providers
-from api.schema import build_schema
+from api.schema import build_schema, possible_types
 from api.services import consent
 from api.settings import (
     ConfigurationError,
@@ -144,13 +144,9 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
 
     schema = build_schema(settings)
     persisted = PersistedOperations.load()
-    view = GraphQLView(
-        schema,
-        state_getter=lambda: app.state.fsreg,
-        persisted=persisted,
-        graphql_ide=None if settings.is_production else "graphiql",
-        allow_queries_via_get=not settings.is_production,
-    )
+    view = GraphQLView(schema, state_getter=lambda: app.state.fsreg, persisted=persisted,
+                       production=settings.is_production,
+                       max_batch=settings.max_batch_operations)
     middleware = [
         # Outermost: everything after it (limits, sessions, the access log) sees
         # the client behind trusted proxies only (api/client_address.py).
@@ -172,13 +168,15 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
             Route("/livez", livez),
             Route("/readyz", readyz),
             Route("/favicon.ico", favicon),
-            Route("/graphql", view, methods=["GET", "POST"]),
+            # Every method reaches the view: it answers 405 with ``Allow`` itself.
+            Route("/graphql", view),
             Route("/.well-known/jwks.json", pages.jwks),
             Route("/oauth/token", oauth.token, methods=["POST"]),
             Route("/files/certificates/{certificate_id}.pdf", pages.certificate_pdf),
             Route("/v/{payload:path}", pages.verify_page),
             Route("/verify", pages.verify_form),
-            *(ui.routes(persisted, dev=settings.dev_sms_inbox and not settings.is_production)
+            *(ui.routes(persisted, dev=settings.dev_sms_inbox and not settings.is_production,
+                        possible_types=possible_types(schema))
               if settings.serve_demo else []),
         ],
         middleware=middleware,

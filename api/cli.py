@@ -1,5 +1,5 @@
 """``python -m api <command>``: serve, migrate, seed, add-citizen, add-kiosk, revoke-kiosk,
-outbox, export-schema, verify-audit, encrypt-documents."""
+outbox, export-schema, possible-types, verify-audit, encrypt-documents."""
 
 from __future__ import annotations
 
@@ -161,6 +161,15 @@ def cmd_export_schema(_: argparse.Namespace, __: Settings) -> int:
     from api.schema import export_sdl
 
     sys.stdout.write(export_sdl())
+    return 0
+
+
+def cmd_possible_types(_: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from api.schema import build_schema, possible_types
+
+    sys.stdout.write(json.dumps(possible_types(build_schema(settings)), indent=2) + "\n")
     return 0
 
 
@@ -412,6 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="encrypt certificate PDFs stored in clear (rows older than 0011)")
     s.add_argument("--batch", type=int, default=100)
     s.set_defaults(func=cmd_encrypt_documents)
+    sub.add_parser("possible-types", help="print the possibleTypes map (JSON) for client caches"
+                   ).set_defaults(func=cmd_possible_types)
     return p
 
 
@@ -420,7 +431,7 @@ def _load_settings(command: str) -> Settings | None:
     (e.g. production without ``REDIS_URL``): a clear line, not a traceback."""
     from pydantic import ValidationError
 
-    if command == "export-schema":
+    if command in ("export-schema", "possible-types"):
         return Settings(app_env=Env.DEVELOPMENT)
     try:
         return get_settings()

@@ -21,17 +21,17 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 async def _reply(send: Send, status: int, code: str, message: str, request_id: str, *,
                  retry_after: int | None = None) -> None:
+    """A GraphQL-shaped error body; ``x-request-id`` is added by RequestIdMiddleware."""
     extensions: dict[str, object] = {"code": code, "requestId": request_id}
-    headers = [(b"content-type", b"application/json; charset=utf-8")]
+    headers = [(b"content-type", b"application/json; charset=utf-8"),
+               (b"cache-control", b"no-store")]
     if retry_after is not None:
         extensions["retryAfterSeconds"] = retry_after
         headers.append((b"retry-after", str(retry_after).encode()))
-    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]},
-                      ensure_ascii=False).encode()
+    body = json.dumps({"errors": [{"message": message, "extensions": extensions}],
+                       "extensions": {"requestId": request_id}}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
-        *headers, (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", request_id.encode()),
-    ]})
+        *headers, (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -50,8 +50,9 @@ class RequestIdMiddleware:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() != b"x-request-id"]
+                message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
@@ -61,7 +62,8 @@ class RequestIdMiddleware:
 
 
 class GraphQLGuardMiddleware:
-    """Caps the body (413 before parsing) and requires JSON on ``path`` POSTs."""
+    """Caps the body (413 before parsing) and requires UTF-8 JSON on ``path`` POSTs
+    (media type and charset compared case-insensitively)."""
 
     def __init__(self, app: ASGIApp, *, path: str, max_body_bytes: int) -> None:
         self.app = app
@@ -74,12 +76,10 @@ class GraphQLGuardMiddleware:
             return
         request_id = scope.get("state", {}).get("request_id", "-")
         headers = dict(scope["headers"])
-        if scope["method"] == "POST":
-            ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-            if ctype != b"application/json":
-                await _reply(send, 415, "UNSUPPORTED_MEDIA_TYPE",
-                             "请求必须为 application/json", request_id)
-                return
+        if scope["method"] == "POST" and not _is_utf8_json(headers.get(b"content-type", b"")):
+            await _reply(send, 415, "UNSUPPORTED_MEDIA_TYPE",
+                         "请求必须为 application/json（UTF-8）", request_id)
+            return
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
             await _reply(send, 413, "PAYLOAD_TOO_LARGE", "请求内容过大", request_id)
@@ -112,6 +112,18 @@ class GraphQLGuardMiddleware:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+def _is_utf8_json(content_type: bytes) -> bool:
+    media, *params = content_type.decode("latin-1").split(";")
+    if media.strip().lower() != "application/json":
+        return False
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+                "utf-8", "utf8"):
+            return False
+    return True
 
 
 class AdmissionMiddleware:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, is_abstract_type
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -11,12 +13,13 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.errors import MaskUnexpectedErrors, RequestIdExtension
+from api.graphql_validation import Validation
+from api.input_limits import InputLimits, InputLimitsExtension
 from api.settings import Settings
 from resolvers import errors
 from resolvers.appointments.mutations import AppointmentMutation
@@ -46,10 +49,22 @@ class Mutation(SessionMutation, PrivacyMutation, CertificateMutation, ProofMutat
 
 
 class Schema(strawberry.Schema):
+    # Production: no "Did you mean" in variable-coercion errors either (the
+    # validation half is ``api.graphql_validation``; RELIABILITY R1 5).
+    hide_suggestions = False
+
     def process_errors(self, errors: list[GraphQLError],
                        execution_context: ExecutionContext | None = None) -> None:
         """Client mistakes are not server errors; unexpected ones are logged,
         with the request id, where they are masked (``api.errors``)."""
+
+    def _get_custom_context_kwargs(self, operation_extensions: dict[str, Any] | None = None, *,
+                                   sync: bool = False) -> dict[str, Any]:
+        # The keyword arguments strawberry passes on to graphql-core's execute().
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        if self.hide_suggestions:
+            kwargs["hide_suggestions"] = True
+        return kwargs
 
 
 def build_schema(settings: Settings) -> Schema:
@@ -62,22 +77,42 @@ def build_schema(settings: Settings) -> Schema:
     ]
     if settings.is_production:
         rules.append(NoSchemaIntrospectionCustomRule)
+    limits: list[InputLimits] = []  # the checker needs the built schema: filled in below
     extensions: list = [
         # Token limit first: it aborts a 5,000-field flood inside the parser.
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=settings.parser_cache_size),
         lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=settings.parser_cache_size),
+        lambda: Validation(maxsize=settings.parser_cache_size,
+                           hide_suggestions=settings.is_production),
+        lambda: InputLimitsExtension(limits[0]),
         MaskUnexpectedErrors,
         RequestIdExtension,
     ]
     config = StrawberryConfig(
         disable_field_suggestions=settings.is_production,
-        batching_config={"max_operations": settings.max_batch_operations},
     )
-    return Schema(query=Query, mutation=Mutation, extensions=extensions, config=config,
-                  exception_handlers=errors.HANDLERS)
+    schema = Schema(query=Query, mutation=Mutation, extensions=extensions, config=config,
+                    exception_handlers=errors.HANDLERS)
+    schema.hide_suggestions = settings.is_production
+    limits.append(InputLimits(schema._schema, settings.max_body_bytes))
+    return schema
 
 
 def export_sdl() -> str:
     return build_schema(Settings()).as_str() + "\n"
+
+
+def possible_types(schema: strawberry.Schema) -> dict[str, list[str]]:
+    """Every union and interface -> the object types that may stand for it.
+
+    A caching client needs this to match fragments on abstract types, e.g.
+    ``... on UserError { code message }`` in a mutation's result union: Apollo
+    Client's ``InMemoryCache({possibleTypes})``, urql Graphcache's schema
+    awareness. Served at ``/ui/possible-types.json``; ``python -m api
+    possible-types`` prints it.
+    """
+    core = schema._schema
+    return {name: sorted(t.name for t in core.get_possible_types(abstract))  # type: ignore[arg-type]
+            for name, abstract in sorted(core.type_map.items())
+            if not name.startswith("__") and is_abstract_type(abstract)}

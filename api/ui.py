@@ -1,5 +1,6 @@
 """Serves ``mobile_demo/``: the mini-program demo at /demo/, the kiosk screen at
-/kiosk/, their shared scripts at /ui/, and the operation manifest.
+/kiosk/, their shared scripts at /ui/, the operation manifest and the
+``possibleTypes`` map of the schema's unions and interfaces (for client caches).
 
 Plain files, no build step. Every response carries a strict Content Security
 Policy (scripts and styles from this origin only, no inline script), and the
@@ -55,11 +56,15 @@ async def dev_sms_inbox(request: Request) -> Response:
         headers={"cache-control": "no-store"})
 
 
-def routes(persisted: PersistedOperations, *, dev: bool) -> list[BaseRoute]:
+def routes(persisted: PersistedOperations, *, dev: bool,
+           possible_types: dict[str, list[str]] | None = None) -> list[BaseRoute]:
     async def manifest(_: Request) -> Response:
         return JSONResponse({"version": 1, "algorithm": "sha256",
                              "operations": persisted.manifest},
                             headers={"cache-control": "no-cache"})
+
+    async def types(_: Request) -> Response:
+        return JSONResponse(possible_types or {}, headers={"cache-control": "no-cache"})
 
     def to_slash(target: str) -> Route:
         async def redirect(_: Request) -> Response:
@@ -68,6 +73,7 @@ def routes(persisted: PersistedOperations, *, dev: bool) -> list[BaseRoute]:
 
     return [
         Route("/ui/operations.json", manifest),
+        Route("/ui/possible-types.json", types),
         *([Route("/dev/sms-inbox", dev_sms_inbox)] if dev else []),
         to_slash("/demo/"),
         to_slash("/kiosk/"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 import uuid
@@ -284,6 +285,43 @@ def vault(keys_dir: Path) -> Any:
 @pytest.fixture(scope="session")
 def faces_dir() -> Path:
     return FIXTURES / "faces"
+
+
+class _ErrorRecords(logging.Handler):
+    """Every record at ERROR or above, wherever it was logged in this process."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_ERRORS = _ErrorRecords()
+
+
+@pytest.fixture(autouse=True)
+def _no_error_logged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Issue 13: the suite's logs hold no ERROR line caused by client input.
+
+    A test that logs at ERROR fails, unless it provokes a server-side failure
+    on purpose (a simulated bug, an outage) and says so with
+    ``@pytest.mark.logs_errors``. Servers run by ``tests/serverproc.py`` have
+    their log checked the same way when they stop.
+    """
+    root = logging.getLogger()
+    if _ERRORS not in root.handlers:
+        root.addHandler(_ERRORS)
+    start = len(_ERRORS.records)
+    yield
+    logged = _ERRORS.records[start:]
+    del _ERRORS.records[start:]
+    if logged and request.node.get_closest_marker("logs_errors") is None:
+        pytest.fail("logged at ERROR (a client's mistake must not be; mark a deliberate "
+                    "server failure with @pytest.mark.logs_errors):\n" + "\n".join(
+                        f"{r.levelname} {r.name}: {r.getMessage()[:300]}" for r in logged),
+                    pytrace=False)
 
 
 def pytest_report_header() -> Iterator[str]:

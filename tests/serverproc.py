@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,6 +18,8 @@ from pathlib import Path
 import httpx
 
 from api.settings import ROOT
+
+_ERROR_LINE = re.compile(r"^\S+ \S+ (ERROR|CRITICAL) ")
 
 
 def free_port() -> int:
@@ -39,6 +42,12 @@ class ServerProcess:
         assert done.returncode == 0, (f"python -m api {' '.join(args)} exited "
                                       f"{done.returncode}:\n{done.stdout}\n{done.stderr[-3000:]}")
         return done.stdout
+
+    def error_lines(self) -> list[str]:
+        """Log lines at ERROR or CRITICAL, each with the traceback line that ends it."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return [line for line in text.splitlines()
+                if _ERROR_LINE.match(line) or line.startswith("Traceback")]
 
     def log_tail(self, lines: int = 60) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -63,10 +72,13 @@ def embedded_env(var_dir: Path, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def serve(env: dict[str, str], *, workers: int = 1, demo: bool = False,
-          port: int | None = None, ready_timeout: float = 60) -> Iterator[ServerProcess]:
+          port: int | None = None, ready_timeout: float = 60,
+          errors_expected: bool = False) -> Iterator[ServerProcess]:
     """Migrate (and seed the demo data), serve on ``port`` (default: a free one),
     wait for /readyz, and stop with SIGTERM at the end (SIGKILL to the whole
-    process group, face workers included, after 15 s)."""
+    process group, face workers included, after 15 s). Then the server's log
+    must hold no ERROR line, unless ``errors_expected`` (a test that breaks
+    the server on purpose)."""
     port = port or free_port()
     log = Path(env.get("FSREG_VAR_DIR", "/tmp")) / f"server-{port}.log"
     server = ServerProcess(f"http://127.0.0.1:{port}", None, log, env)  # type: ignore[arg-type]
@@ -99,3 +111,32 @@ def serve(env: dict[str, str], *, workers: int = 1, demo: bool = False,
             except subprocess.TimeoutExpired:
                 os.killpg(server.proc.pid, signal.SIGKILL)
                 server.proc.wait(5)
+    if not errors_expected:
+        errors = server.error_lines()
+        assert not errors, f"{server.url} logged at ERROR:\n" + "\n".join(errors[:20])
+
+
+FACES = Path(__file__).resolve().parent / "fixtures" / "faces"
+_START = """mutation ($i: StartFaceLoginInput!) { startFaceLogin(input: $i) {
+  __typename ... on FaceChallenge { challengeId } } }"""
+_COMPLETE = """mutation ($i: CompleteFaceLoginInput!) { completeFaceLogin(input: $i) {
+  __typename ... on LoginSuccess { accessToken } } }"""
+
+
+def face_login(server: ServerProcess, name: str = "陈志强", id_number: str = "440604196603129119",
+               photo: Path = FACES / "person_a" / "selfie_1.jpg") -> str:
+    """A face-verified (L2) citizen's access token from the real login, over HTTP."""
+    import base64
+
+    def gql(query: str, variables: dict) -> dict:
+        r = httpx.post(server.url + "/graphql", json={"query": query, "variables": variables},
+                       timeout=120)
+        return dict(r.json()["data"])
+
+    challenge = gql(_START, {"i": {"name": name, "idNumber": id_number, "channel": "FOSHANTONG",
+                                   "consentVersion": "2026-01"}})
+    image = base64.b64encode(photo.read_bytes()).decode()
+    done = gql(_COMPLETE, {"i": {"challengeId": challenge["startFaceLogin"]["challengeId"],
+                                 "image": image}})
+    assert done["completeFaceLogin"]["__typename"] == "LoginSuccess", done
+    return str(done["completeFaceLogin"]["accessToken"])

@@ -68,3 +68,34 @@ def test_html_has_no_inline_script_or_style(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     found = [what for pattern, what in INLINE if pattern.search(text)]
     assert not found, f"{path.relative_to(ROOT)} breaks the CSP: {', '.join(found)}"
+
+
+NORMALISED = {"Property", "Certificate", "Appointment"}
+
+
+@pytest.mark.parametrize("path", sorted(OPERATIONS.glob("*.graphql")), ids=lambda p: p.name)
+def test_every_object_selection_names_its_type(path: Path) -> None:
+    """Clients normalise what the server sends, not their own copy of the
+    document: Apollo Client adds ``__typename`` to the document it hashes and
+    caches with, but a persisted operation runs this file's text. So the file
+    asks for ``__typename`` in every object selection, and for ``id`` wherever
+    a Property, Certificate or Appointment is selected (the cache keys)."""
+    from graphql import FieldNode, TypeInfo, TypeInfoVisitor, Visitor, get_named_type, visit
+
+    schema = build_schema((ROOT / "schema.graphql").read_text())
+    type_info = TypeInfo(schema)
+    missing: list[str] = []
+
+    class Check(Visitor):
+        def enter_selection_set(self, node, key, parent, *_):  # type: ignore[no-untyped-def]
+            if not isinstance(parent, FieldNode):
+                return
+            names = {s.name.value for s in node.selections if isinstance(s, FieldNode)}
+            type_name = get_named_type(type_info.get_type()).name  # type: ignore[union-attr]
+            if "__typename" not in names:
+                missing.append(f"{parent.name.value} ({type_name}): __typename")
+            if type_name in NORMALISED and "id" not in names:
+                missing.append(f"{parent.name.value} ({type_name}): id")
+
+    visit(parse(path.read_text(encoding="utf-8")), TypeInfoVisitor(type_info, Check()))
+    assert not missing, f"{path.name} selects without: " + ", ".join(missing)

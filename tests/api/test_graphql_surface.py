@@ -86,6 +86,7 @@ class TestLimits:
 
 
 class TestMasking:
+    @pytest.mark.logs_errors  # a simulated server failure
     async def test_unexpected_error_is_masked_with_request_id(
             self, client: Client, monkeypatch: pytest.MonkeyPatch,
             caplog: pytest.LogCaptureFixture) -> None:
@@ -115,6 +116,22 @@ class TestMasking:
         assert body["errors"]
         logging.getLogger("test").warning("client sent %s", body["errors"][0]["message"])
         assert "440604198503120017" not in caplog.text
+
+
+_LOGIN = "mutation ($i: StartFaceLoginInput!) { startFaceLogin(input: $i) { __typename } }"
+_INPUT = {"name": "张三", "idNumber": "x", "channel": "FOSHANTONG", "consentVersion": "1"}
+MISTAKES: list[tuple[str, dict]] = [
+    ("query { district { code } }", {}),  # field
+    ("query { myProperties(frist: 1) { totalCount } }", {}),  # argument
+    ("query ($f: Intt) { districts { code } }", {}),  # type
+    ("query { ...F } fragment F on Quer { districts { code } }", {}),  # type condition
+    ('mutation { startFaceLogin(input: {name: "张三", idNumber: "x", channel: FOSHANTON, '
+     'consentVersion: "1"}) { __typename } }', {}),  # enum literal
+    ('mutation { startFaceLogin(input: {nmae: "张三", idNumber: "x", channel: FOSHANTONG, '
+     'consentVersion: "1"}) { __typename } }', {}),  # input field literal
+    (_LOGIN, {"i": {**_INPUT, "channel": "FOSHANTON"}}),  # enum value in a variable
+    (_LOGIN, {"i": {**{k: v for k, v in _INPUT.items() if k != "name"}, "nmae": "张三"}}),
+]
 
 
 class TestProduction:
@@ -158,11 +175,41 @@ class TestProduction:
         body = await prod.gql("query { district { code } }")
         assert "Did you mean" not in body["errors"][0]["message"]
 
+    async def test_no_suggestions_at_all(self, prod: Client, client: Client) -> None:
+        """Issue 12 item 12: graphql-core's validation rules and variable
+        coercion suggest too (arguments, enum values, types, input fields)."""
+        for query, variables in MISTAKES:
+            shown = await client.http.post("/graphql", json={"query": query,
+                                                             "variables": variables})
+            assert "Did you mean" in shown.text, (query, shown.text)  # development hints
+            hidden = await prod.http.post("/graphql", json={"query": query,
+                                                            "variables": variables})
+            assert hidden.json()["errors"], query
+            assert "Did you mean" not in hidden.text, (query, hidden.text)
+
     async def test_no_ide_and_no_get_queries(self, prod: Client) -> None:
         ide = await prod.http.get("/graphql", headers={"accept": "text/html"})
-        assert ide.status_code in (400, 404, 405)
+        assert ide.status_code == 406  # no IDE, and JSON was not acceptable
+        assert "graphiql" not in ide.text.lower()
         get = await prod.http.get("/graphql", params={"query": "{ districts { code } }"})
         assert get.status_code in (400, 405)
+
+    async def test_get_runs_persisted_queries_only(self, prod: Client) -> None:
+        import hashlib
+        import json
+
+        from api.persisted import OPERATIONS_DIR
+
+        text = (OPERATIONS_DIR / "ServiceInfo.graphql").read_text(encoding="utf-8")
+        ext = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(
+            text.encode()).hexdigest()}}
+        ran = await prod.http.get("/graphql", params={"extensions": json.dumps(ext)})
+        assert ran.json()["data"]["serviceInfo"]["name"]
+        doc = await prod.http.get("/graphql", params={"query": "{ districts { code } }"})
+        assert doc.status_code == 405
+        assert doc.headers["allow"] == "POST"
+        head = await prod.http.head("/graphql")
+        assert (head.status_code, head.headers["allow"]) == (405, "POST")
 
     async def test_refuses_generated_or_missing_keys(self, leg, tmp_path) -> None:  # type: ignore[no-untyped-def]
         from api.app import create_app
@@ -184,9 +231,9 @@ class TestDevelopmentIde:
 
 class TestCaches:
     async def test_repeated_document_is_validated_once(self, client: Client) -> None:
-        from strawberry.extensions.validation_cache import _get_validate_cache
+        from api.graphql_validation import validation_cache
 
-        cached = _get_validate_cache(client.state.settings.parser_cache_size)
+        cached = validation_cache(client.state.settings.parser_cache_size)
         query = "query CacheProbe { districts { code } }"
         await client.gql(query)
         before = cached.cache_info()

@@ -133,3 +133,33 @@ async def test_long_documents_run_but_are_not_remembered(client: Client) -> None
     assert ran["data"]["districts"]
     again = await _post(client, {"extensions": _ext(digest)})
     assert again["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+async def test_possible_types_are_served_from_the_schema(client: Client) -> None:
+    """Issue 13: caching clients need the union/interface members to keep the
+    UserError fields of union results (Apollo ``possibleTypes``)."""
+    from graphql import build_schema
+
+    from api.settings import ROOT
+
+    r = await client.http.get("/ui/possible-types.json")
+    assert r.status_code == 200
+    served = r.json()
+    sdl = build_schema((ROOT / "schema.graphql").read_text())
+    user_errors = sorted(t.name for t in sdl.get_implementations(
+        sdl.get_type("UserError")).objects)  # type: ignore[arg-type]
+    assert served["UserError"] == user_errors
+    assert "SlotFull" in served["BookAppointmentResult"]
+
+
+def test_possible_types_cli_prints_the_same_map() -> None:
+    import json
+    import subprocess
+    import sys
+
+    from api.schema import build_schema, possible_types
+    from api.settings import ROOT, Settings
+
+    cli = subprocess.run([sys.executable, "-m", "api", "possible-types"], cwd=ROOT, check=True,
+                         capture_output=True, text=True, timeout=120)
+    assert json.loads(cli.stdout) == possible_types(build_schema(Settings()))

@@ -89,6 +89,7 @@ async def test_overflow_answers_busy_at_once(pool: FacePool, encode: Encode) -> 
     assert pool.in_flight == 0
 
 
+@pytest.mark.logs_errors  # a simulated server failure
 async def test_worker_dying_mid_job_is_recovered(pool: FacePool,
                                                  face_bytes: Callable[[str], bytes]) -> None:
     restarts = pool.restarts
@@ -99,6 +100,7 @@ async def test_worker_dying_mid_job_is_recovered(pool: FacePool,
     assert pool.in_flight == 0
 
 
+@pytest.mark.logs_errors  # a simulated server failure
 async def test_killed_idle_worker_is_recovered(pool: FacePool,
                                                face_bytes: Callable[[str], bytes]) -> None:
     data = face_bytes("person_d/selfie_1.jpg")
@@ -119,6 +121,7 @@ async def test_killed_idle_worker_is_recovered(pool: FacePool,
     assert {r.code for r in results} <= {None, FaceErrorCode.FACE_UNAVAILABLE}
 
 
+@pytest.mark.logs_errors  # a simulated server failure
 async def test_slow_job_times_out_but_keeps_its_slot(pool: FacePool,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pool, "_settings", SETTINGS.model_copy(update={"timeout_seconds": 0.1}))

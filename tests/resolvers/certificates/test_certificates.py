@@ -401,6 +401,7 @@ async def test_download_link_is_owner_bound(client: Client, demo: None) -> None:
 
 
 class TestNoOrphans:
+    @pytest.mark.logs_errors  # a simulated server failure
     async def test_crash_before_commit_leaves_nothing_and_retry_completes_once(
             self, client: Client, demo: None, monkeypatch: pytest.MonkeyPatch) -> None:
         from api.services import audit
