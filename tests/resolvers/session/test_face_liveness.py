@@ -66,7 +66,9 @@ class TestPlainPhoto:
     def test_production_refuses_the_setting(self, tmp_path: Path) -> None:
         with pytest.raises(ValidationError, match="face_allow_plain_selfie"):
             Settings(app_env=Env.PRODUCTION, face_allow_plain_selfie=True)
-        assert Settings(app_env=Env.PRODUCTION).plain_selfie_allowed is False
+        shared = {"redis_url": "redis://127.0.0.1:6379/0",
+                  "database_url": "postgres://fsreg@127.0.0.1:5432/fsreg"}
+        assert Settings(app_env=Env.PRODUCTION, **shared).plain_selfie_allowed is False
         assert Settings(app_env=Env.DEVELOPMENT).plain_selfie_allowed is True
 
 
