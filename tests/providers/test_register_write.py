@@ -56,7 +56,8 @@ class TestTransfer:
         units = await demo_units(vault, faces_dir)
         registry = MockRegistryProvider(vault)
         before = await registry.unit(units["liang_sanshui"])
-        assert before is not None and before.right is not None
+        assert before is not None
+        assert before.right is not None
         result = await writer(vault).register(sale("CASE-1", units["liang_sanshui"]), allow)
         assert TITLE.match(result.title_no or "")
         assert not result.replayed
@@ -69,17 +70,21 @@ class TestTransfer:
         assert units["liang_sanshui"] not in {h.unit_no for h in
                                               await registry.holdings(demo.LIANG_JUNJIE)}
         [event] = await registry.events_since(0)
-        assert event.kind == "TRANSFER" and event.seq == result.version
+        assert event.kind == "TRANSFER"
+        assert event.seq == result.version
         assert set(event.holder_hashes) == {vault.blind_index(demo.LIANG_JUNJIE),
                                             vault.blind_index(demo.HE_SHIQI)}
         assert event.detail["title_no"] == result.title_no
         assert event.detail["previous_title_no"] == before.right.title_no
         after = await registry.unit(units["liang_sanshui"])
-        assert after is not None and after.version == result.version
-        assert after.right is not None and after.right.right_id == result.right_id
+        assert after is not None
+        assert after.version == result.version
+        assert after.right is not None
+        assert after.right.right_id == result.right_id
         # the seller's property id still finds the unit, now under the buyer's right
         moved = await registry.unit_of_right(before.right.right_id)
-        assert moved is not None and moved.right is not None
+        assert moved is not None
+        assert moved.right is not None
         assert moved.right.right_id == result.right_id
 
     async def test_a_retry_replays_another_batch_under_the_ref_conflicts(
@@ -88,7 +93,8 @@ class TestTransfer:
         w = writer(vault)
         first = await w.register(sale("CASE-2", units["liang_sanshui"]), allow)
         again = await w.register(sale("CASE-2", units["liang_sanshui"]), allow)
-        assert again.replayed and again.title_no == first.title_no
+        assert again.replayed
+        assert again.title_no == first.title_no
         assert again.operations == first.operations
         assert len(await all_events()) == 1
         with pytest.raises(BatchConflict):
@@ -114,7 +120,8 @@ class TestTransfer:
         assert blocked.value.reasons == ("R07 查封",)
         assert [e.kind for e in seen[0].encumbrances] == ["SEIZURE"]
         after = await registry.unit(units["huang_seized"])
-        assert after is not None and before is not None
+        assert after is not None
+        assert before is not None
         assert (after.right, after.encumbrances, after.version) == (
             before.right, before.encumbrances, before.version)
         assert await all_events() == []
@@ -128,7 +135,8 @@ class TestTransfer:
         with pytest.raises(RegistrationBlocked):
             await registry.register(sale("CASE-4", unit), no_seizure)
         snap = await registry.unit(unit)
-        assert snap is not None and snap.version == (await all_events())[-1].seq
+        assert snap is not None
+        assert snap.version == (await all_events())[-1].seq
 
     async def test_unknown_unit(self, db: None, vault: Any) -> None:
         registry = MockRegistryProvider(vault)
@@ -209,12 +217,14 @@ class TestOtherOperations:
         unit = await clean_unit(vault, 3, holder=("梁俊杰", demo.LIANG_JUNJIE))
         registry = MockRegistryProvider(vault)
         before = await registry.unit(unit)
-        assert before is not None and before.right is not None
+        assert before is not None
+        assert before.right is not None
         change = HolderChange(demo.LIANG_JUNJIE, new_name="梁俊哲",
                               new_id_number=demo.LUO_JIANHUA, new_address="佛山市禅城区新址1号")
         result = await writer(vault).register(RegisterBatch("CASE-10", unit, (change,)), allow)
         assert result.right_id == before.right.right_id
-        assert result.title_no != before.right.title_no and TITLE.match(result.title_no or "")
+        assert result.title_no != before.right.title_no
+        assert TITLE.match(result.title_no or "")
         assert await registry.holdings(demo.LIANG_JUNJIE) == []
         [held] = await registry.holdings(demo.LUO_JIANHUA)
         assert (held.holders[0].name, held.holders[0].address) == ("梁俊哲", "佛山市禅城区新址1号")
@@ -238,7 +248,8 @@ class TestOtherOperations:
         await registry.register(RegisterBatch("CASE-12", unit, (
             Correction("building_area", "91.3", "测绘成果更正"),)), allow)
         snap = await registry.unit(unit)
-        assert snap is not None and snap.building_area == Decimal("91.30")
+        assert snap is not None
+        assert snap.building_area == Decimal("91.30")
         [event] = await registry.events_since(0)
         assert (event.kind, event.detail["old"], event.detail["new"]) == (
             "CORRECTION", "90.00", "91.30")
@@ -261,13 +272,15 @@ class TestOtherOperations:
         unit = await clean_unit(vault, 6)
         registry = MockRegistryProvider(vault)
         before = await registry.unit(unit)
-        assert before is not None and before.right is not None
+        assert before is not None
+        assert before.right is not None
         with pytest.raises(InvalidBatch):
             await registry.register(RegisterBatch("CASE-14", unit, (TitleReplacement("STOLEN"),)),
                                     allow)
         result = await registry.register(RegisterBatch("CASE-14", unit, (
             TitleReplacement("LOST"),)), allow)
-        assert result.right_id == before.right.right_id and result.title_no != before.right.title_no
+        assert result.right_id == before.right.right_id
+        assert result.title_no != before.right.title_no
         assert (await RegisterVoidedTitle.get(title_no=before.right.title_no)).reason == "LOST"
         [held] = await registry.holdings(demo.LIANG_JUNJIE)  # clean_unit's default holder
         assert held.title_no == result.title_no
