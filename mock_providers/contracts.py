@@ -5,37 +5,19 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
 from api.providers.answers import sealed
 from api.providers.contracts import FILED, ContractParty, FiledContract
 from api.providers.vault import PersonalDataVault, canonical_id_number
+from mock_providers.datagen.specs import ContractSpec
 from mock_providers.department_models import ContractPartyRow, FiledContractRow
 
+__all__ = ["ContractSpec", "MockContractFilings"]
+
 PARTY_TABLE = "mock_hc_contract_party"
-RESALE = "存量房买卖合同"
-
-
-@dataclass(frozen=True)
-class ContractSpec:
-    """A contract to file (seeding, tests), personal data in clear."""
-
-    id: uuid.UUID
-    filing_no: str
-    unit_no: str
-    price: Decimal
-    signed_on: date
-    filed_on: date
-    sellers: tuple[ContractParty, ...]
-    buyers: tuple[ContractParty, ...]
-    buyer_co_ownership: str
-    kind: str = RESALE
-    status: str = FILED
-    cancelled_on: date | None = None
 
 
 class MockContractFilings:
