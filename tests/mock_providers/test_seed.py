@@ -12,13 +12,12 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from api.crypto import PiiVault
 from api.db import tortoise_config
 from api.keys import generate_keyring_document, parse_keyring
-from api.settings import Env, Settings
-from mock_providers.datagen import demo, heavy_holders, iter_chunks
 from api.providers.register_write import NewHolder, RegisterBatch, Transfer
+from api.settings import Env, Settings
 from mock_providers.banks import MockBankConfirmations
 from mock_providers.civil import MockCivilAffairs
 from mock_providers.contracts import MockContractFilings
-from mock_providers.datagen import demo_records
+from mock_providers.datagen import demo, demo_records, heavy_holders, iter_chunks
 from mock_providers.department_models import (
     ContractPartyRow,
     FiledContractRow,
