@@ -8,7 +8,8 @@ from api.settings import Settings
 
 APPS = {
     "platform": {"models": ["api.models"], "migrations": "api.migrations"},
-    "mock": {"models": ["mock_providers.models"], "migrations": "mock_providers.migrations"},
+    "mock": {"models": ["mock_providers.models", "mock_providers.department_models"],
+             "migrations": "mock_providers.migrations"},
 }
 
 

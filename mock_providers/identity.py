@@ -7,7 +7,8 @@ import uuid
 
 from api import idnumber
 from api.crypto import PiiVault
-from api.providers.identity import Person
+from api.providers.identity import Particulars, Person
+from mock_providers.identity_history import IdentityHistory
 from mock_providers.models import IdentityRecord
 
 TABLE = "mock_identity"
@@ -16,6 +17,7 @@ TABLE = "mock_identity"
 class MockIdentityProvider:
     def __init__(self, vault: PiiVault) -> None:
         self._vault = vault
+        self.history = IdentityHistory(vault)
 
     def _dec(self, row: IdentityRecord, column: str, value: str) -> str:
         return self._vault.decrypt(value, table=TABLE, column=column, row=str(row.id))
@@ -39,6 +41,9 @@ class MockIdentityProvider:
             return None
         return self._vault.decrypt_bytes(row.photo_enc, table=TABLE, column="photo",
                                          row=str(row.id))
+
+    async def particulars(self, id_number: str) -> Particulars | None:
+        return await self.history.particulars(id_number)
 
     def build_record(self, *, name: str, id_number: str, gender: str, phone: str | None,
                      photo: bytes | None = None, row_id: uuid.UUID | None = None
@@ -68,5 +73,8 @@ class MockIdentityProvider:
         existing = await IdentityRecord.get_or_none(id_number_hash=self._vault.blind_index(number))
         row = self.build_record(name=name, id_number=number, gender=gender, phone=phone,
                                 photo=photo, row_id=existing.id if existing else None)
+        if existing is not None:  # particulars are kept: same row, so still decryptable
+            row.hukou_address_enc = existing.hukou_address_enc
+            row.former_names_enc = existing.former_names_enc
         await row.save(force_update=existing is not None, force_create=existing is None)
         return row

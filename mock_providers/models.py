@@ -25,9 +25,27 @@ class IdentityRecord(Model):
     photo_enc = fields.TextField(null=True)
     photo_sha256 = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    hukou_address_enc = fields.TextField(null=True)
+    former_names_enc = fields.TextField(null=True)  # a JSON list, oldest first
 
     class Meta:
         table = "mock_identity"
+
+
+class FormerIdNumber(Model):
+    """An ID number a person held before (15-digit upgrade, or a corrected number)."""
+
+    id = fields.UUIDField(primary_key=True)
+    person: fields.ForeignKeyRelation[IdentityRecord] = fields.ForeignKeyField(
+        "mock.IdentityRecord", related_name="former_id_numbers", on_delete=fields.RESTRICT)
+    person_id: uuid.UUID
+    id_number_hash = fields.CharField(max_length=64, unique=True)
+    id_number_enc = fields.TextField()
+    changed_on = fields.DateField()
+    reason = fields.CharField(max_length=16)  # UPGRADE_15 | CORRECTED
+
+    class Meta:
+        table = "mock_identity_former_id"
 
 
 class RegisterUnit(Model):
@@ -47,6 +65,9 @@ class RegisterUnit(Model):
     floor = fields.IntField()
     total_floors = fields.IntField()
     completed_year = fields.IntField()
+    # The seq of the unit's last register event: a snapshot's version. Written
+    # in the transaction of every event, under the unit lock.
+    version = fields.BigIntField(default=0, db_default=0)
 
     class Meta:
         table = "mock_reg_unit"
@@ -86,6 +107,7 @@ class RegisterHolder(Model):
     id_number_enc = fields.TextField()
     name_enc = fields.TextField()
     share_percent = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
+    address_enc = fields.TextField(null=True)
 
     class Meta:
         table = "mock_reg_holder"
@@ -108,10 +130,56 @@ class RegisterEncumbrance(Model):
     ends_on = fields.DateField(null=True)
     status = fields.CharField(max_length=10, default="ACTIVE")
     registered_at = fields.DatetimeField()
+    transfer_restricted = fields.BooleanField(default=False, db_default=False)
+    consent_ref = fields.CharField(max_length=60, null=True)
 
     class Meta:
         table = "mock_reg_encumbrance"
         indexes = (("unit_id", "status"),)
+
+
+class RegisterObjector(Model):
+    """Who applied for an 异议登记 (the encumbrance shows the masked name only)."""
+
+    id = fields.UUIDField(primary_key=True)
+    encumbrance: fields.OneToOneRelation[RegisterEncumbrance] = fields.OneToOneField(
+        "mock.RegisterEncumbrance", related_name="objector", on_delete=fields.RESTRICT)
+    party_hash = fields.CharField(max_length=64, db_index=True)
+    id_number_enc = fields.TextField()
+    name_enc = fields.TextField()
+    reason = fields.TextField()
+
+    class Meta:
+        table = "mock_reg_objector"
+
+
+class RegisterBatchRecord(Model):
+    """A batch applied by ``register``: the unique key makes a retry a replay."""
+
+    case_ref = fields.CharField(max_length=80, primary_key=True)
+    unit: fields.ForeignKeyRelation[RegisterUnit] = fields.ForeignKeyField(
+        "mock.RegisterUnit", related_name="batches", on_delete=fields.RESTRICT)
+    batch_sha256 = fields.CharField(max_length=64)
+    applied_at = fields.DatetimeField()
+    result: dict[str, Any] = fields.JSONField()  # type: ignore[assignment]
+
+    class Meta:
+        table = "mock_reg_batch"
+
+
+class RegisterVoidedTitle(Model):
+    """A title number voided while its right goes on (变更, 补证/换证)."""
+
+    title_no = fields.CharField(max_length=40, primary_key=True)
+    right: fields.ForeignKeyRelation[RegisterRight] = fields.ForeignKeyField(
+        "mock.RegisterRight", related_name="voided_titles", on_delete=fields.RESTRICT)
+    reason = fields.CharField(max_length=16)  # HOLDER_CHANGE | LOST | DAMAGED
+    replaced_by = fields.CharField(max_length=40)
+    case_ref = fields.CharField(max_length=80)
+    voided_at = fields.DatetimeField()
+
+    class Meta:
+        table = "mock_reg_voided_title"
 
 
 class RegisterEvent(Model):

@@ -13,6 +13,11 @@ def proof_no(year: int, serial: int) -> str:
     return f"粤({year})佛山市不动产证明第{serial % 10_000_000:07d}号"
 
 
+def filing_no(year: int, serial: int) -> str:
+    """住建 网签备案号 of a resale contract (存量房): ``FSCL2026000123456``."""
+    return f"FSCL{year}{serial % 1_000_000_000:09d}"
+
+
 def unit_no(district: str, street: int, parcel: int, building: int, room: int) -> str:
     """28-character 不动产单元号: district(6) + street/zone(6) + parcel type and number
     (2 + 5, e.g. ``GB00012``) + building marker and number (F + 4) + room (4) = 28.

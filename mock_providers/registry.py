@@ -18,7 +18,13 @@ from tortoise.transactions import in_transaction
 
 from api import idnumber
 from api.crypto import PiiVault
-from api.providers.registry import CoHolder, Encumbrance, Holding, RegisterEventRecord
+from api.providers.register_write import Guard, RegisterBatch, RegisterResult, UnitSnapshot
+from api.providers.registry import (
+    CoHolder,
+    Holding,
+    RegisterEventRecord,
+    UnknownUnit,
+)
 from mock_providers import numbering
 from mock_providers.models import (
     RegisterEncumbrance,
@@ -27,19 +33,25 @@ from mock_providers.models import (
     RegisterRight,
     RegisterUnit,
 )
+from mock_providers.register_rows import (
+    HOLDER_TABLE,
+    HolderCodec,
+    encumbrance_of,
+    lock_unit,
+    read_snapshot,
+)
+from mock_providers.register_write import RegisterWriter
 
-HOLDER_TABLE = "mock_reg_holder"
+__all__ = ["HOLDER_TABLE", "MockRegistryProvider", "UnknownUnit"]
 ENCUMBRANCE_KINDS = {"MORTGAGE", "SEIZURE", "PRE_REGISTRATION", "OBJECTION"}
 RELEASE_KINDS = {f"{k}_RELEASE": k for k in ENCUMBRANCE_KINDS}
-
-
-class UnknownUnit(LookupError):
-    pass
 
 
 class MockRegistryProvider:
     def __init__(self, vault: PiiVault) -> None:
         self._vault = vault
+        self._codec = HolderCodec(vault)
+        self._writer = RegisterWriter(vault)
 
     # -- writing -----------------------------------------------------------
     def build_holder(self, *, right_id: uuid.UUID, name: str, id_number: str,
@@ -56,13 +68,7 @@ class MockRegistryProvider:
                               share_percent=share_percent)
 
     def _decrypt_holder(self, h: RegisterHolder) -> CoHolder:
-        row = str(h.id)
-        return CoHolder(
-            name=self._vault.decrypt(h.name_enc, table=HOLDER_TABLE, column="name", row=row),
-            id_number=self._vault.decrypt(h.id_number_enc, table=HOLDER_TABLE, column="id_number",
-                                          row=row),
-            share_percent=h.share_percent,
-        )
+        return self._codec.decrypt(h)
 
     # -- reading -----------------------------------------------------------
     async def holdings(self, id_number: str) -> list[Holding]:
@@ -93,7 +99,7 @@ class MockRegistryProvider:
                 land_use_end=unit.land_use_end, co_ownership=right.co_ownership,
                 share_percent=h.share_percent, registered_at=right.registered_at,
                 holders=tuple(self._decrypt_holder(x) for x in holders_by_right[right.id]),
-                encumbrances=tuple(_encumbrance(e) for e in enc_by_unit[unit.id]),
+                encumbrances=tuple(encumbrance_of(e) for e in enc_by_unit[unit.id]),
             ))
         return result
 
@@ -101,6 +107,24 @@ class MockRegistryProvider:
         rows = await RegisterEvent.filter(seq__gt=seq).order_by("seq").limit(limit).select_related(
             "unit")
         return [_event(r) for r in rows]
+
+    async def unit(self, unit_no: str) -> UnitSnapshot | None:
+        unit = await RegisterUnit.get_or_none(unit_no=unit_no)
+        return None if unit is None else await read_snapshot(None, self._codec, unit,
+                                                             datetime.now(UTC))
+
+    async def unit_of_right(self, right_id: str) -> UnitSnapshot | None:
+        try:
+            key = uuid.UUID(right_id)
+        except ValueError:
+            return None
+        right = await RegisterRight.get_or_none(id=key).select_related("unit")
+        return None if right is None else await read_snapshot(None, self._codec, right.unit,
+                                                              datetime.now(UTC))
+
+    # -- writing the register ------------------------------------------------
+    async def register(self, batch: RegisterBatch, guard: Guard) -> RegisterResult:
+        return await self._writer.register(batch, guard)
 
     # -- recording events --------------------------------------------------
     async def record_event(self, unit_no: str, kind: str, detail: dict) -> RegisterEventRecord:
@@ -118,7 +142,9 @@ class MockRegistryProvider:
     async def _record_event(self, unit_no: str, kind: str, detail: dict) -> RegisterEventRecord:
         now = datetime.now(UTC)
         async with in_transaction() as tx:
-            unit = await RegisterUnit.filter(unit_no=unit_no).using_db(tx).first()
+            # The same lock as ``register``: a seizure and a transfer on one
+            # unit serialise, and the later one sees the earlier one.
+            unit = await lock_unit(tx, unit_no)
             if unit is None:
                 raise UnknownUnit(unit_no)
             right = await RegisterRight.filter(unit_id=unit.id, current=True).using_db(tx).first()
@@ -142,6 +168,7 @@ class MockRegistryProvider:
             event = await RegisterEvent.create(unit_id=unit.id, kind=kind, at=now,
                                                holder_hashes=concerned, detail=public_detail,
                                                using_db=tx)
+            await RegisterUnit.filter(id=unit.id).using_db(tx).update(version=event.seq)
         event.unit = unit
         return _event(event)
 
@@ -171,12 +198,6 @@ async def _add_encumbrance(tx: Any, unit: RegisterUnit, kind: str, detail: dict,
         amount=Decimal(str(detail["amount"])) if detail.get("amount") is not None else None,
         document_no=detail.get("document_no"), starts_on=starts, ends_on=ends, status="ACTIVE",
         registered_at=now, using_db=tx)
-
-
-def _encumbrance(e: RegisterEncumbrance) -> Encumbrance:
-    return Encumbrance(kind=e.kind, proof_no=e.proof_no, party=e.party, amount=e.amount,
-                       document_no=e.document_no, starts_on=e.starts_on, ends_on=e.ends_on,
-                       status=e.status, registered_at=e.registered_at)
 
 
 def _event(r: RegisterEvent) -> RegisterEventRecord:

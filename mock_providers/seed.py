@@ -27,8 +27,13 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from api.crypto import PiiVault
+from mock_providers.banks import MockBankConfirmations
+from mock_providers.civil import MockCivilAffairs
+from mock_providers.contracts import MockContractFilings
 from mock_providers.datagen import GROUP, Block, Chunk, iter_chunks, person_id
+from mock_providers.datagen import demo_records as records
 from mock_providers.datagen.demo import DemoCitizen, demo_citizens, demo_properties
+from mock_providers.department_models import ContractPartyRow, FiledContractRow
 from mock_providers.halls import seed_halls
 from mock_providers.identity import MockIdentityProvider
 from mock_providers.models import (
@@ -61,6 +66,7 @@ class SeedReport:
     encumbrances: int
     seconds: float
     skipped_persons: int = 0  # already present from an earlier run
+    contracts: int = 0  # filed sale contracts (住建)
 
 
 # -- rows --------------------------------------------------------------------
@@ -75,6 +81,8 @@ def build_rows(vault: PiiVault, blocks: Sequence[Block]) -> Rows:
         registry.build_holder(right_id=h.right_id, name=h.name, id_number=h.id_number,
                               share_percent=h.share_percent, row_id=h.id)
         for b in blocks for h in b.holders]
+    contracts, parties = MockContractFilings(vault).build_rows(
+        c for b in blocks for c in b.contracts)
     # The specs mirror the models field for field: vars() is the constructor's kwargs.
     return [
         (IdentityRecord, persons),
@@ -83,6 +91,8 @@ def build_rows(vault: PiiVault, blocks: Sequence[Block]) -> Rows:
         (RegisterHolder, holders),
         (RegisterEncumbrance, [RegisterEncumbrance(**vars(e))
                                for b in blocks for e in b.encumbrances]),
+        (FiledContractRow, list(contracts)),
+        (ContractPartyRow, list(parties)),
     ]
 
 
@@ -122,12 +132,17 @@ async def write_rows(conn: BaseDBAsyncClient, rows: Rows) -> None:
 # -- the large set -------------------------------------------------------------
 async def _all_present(holders: int, seed: int) -> bool:
     """Blocks are written in order, so when the last one is there, all are:
-    a repeated run then costs one query instead of regenerating everything."""
+    a repeated run then costs one query instead of regenerating everything.
+    A set written before filed contracts existed lacks block 0's contracts:
+    then the full pass runs and adds the contracts of the blocks present."""
     if holders <= 0:
         return True
     last_block = (holders - 1) // GROUP * GROUP
     ids = {person_id(last_block, seed), person_id(holders - 1, seed)}
-    return await IdentityRecord.filter(id__in=list(ids)).count() == len(ids)
+    if await IdentityRecord.filter(id__in=list(ids)).count() != len(ids):
+        return False
+    first = next(iter_chunks(min(holders, GROUP), seed=seed)).blocks[0].contracts
+    return not first or await FiledContractRow.exists(filing_no=first[0].filing_no)
 
 
 async def _present(blocks: Sequence[Block]) -> list[bool]:
@@ -161,7 +176,8 @@ def _merge(parts: list[Rows]) -> Rows:
 
 _KEYS: dict[type[Model], str] = {IdentityRecord: "persons", RegisterUnit: "units",
                                   RegisterRight: "rights", RegisterHolder: "holders",
-                                  RegisterEncumbrance: "encumbrances"}
+                                  RegisterEncumbrance: "encumbrances",
+                                  FiledContractRow: "contracts"}
 
 
 async def seed_large(vault: PiiVault, holders: int, *, seed: int = 2024,
@@ -189,8 +205,12 @@ async def seed_large(vault: PiiVault, holders: int, *, seed: int = 2024,
             rows = _merge([r for (_, r), there in zip(prepared, present, strict=True)
                            if not there])
             await _write_chunk(rows)
+            counts["contracts"] += await MockContractFilings(vault).file(
+                c for (b, _), there in zip(prepared, present, strict=True) if there
+                for c in b.contracts)
             for model, objs in rows:
-                counts[_KEYS[model]] += len(objs)
+                if model in _KEYS:
+                    counts[_KEYS[model]] += len(objs)
             skipped += sum(len(b.persons) for (b, _), there in zip(prepared, present, strict=True)
                            if there)
             done += sum(len(block.persons) for block, _ in prepared)
@@ -254,8 +274,27 @@ async def seed_demo(vault: PiiVault, faces_dir: Path) -> list[DemoCitizen]:
             continue
         async with in_transaction() as tx:
             await write_rows(tx, build_rows(vault, [block]))
+    await _seed_demo_records(vault, identity)
     await seed_halls()
     return citizens
+
+
+async def _seed_demo_records(vault: PiiVault, identity: MockIdentityProvider) -> None:
+    """The other departments' records of the demo citizens (datagen/demo_records.py);
+    each write is skipped when already there, so a rerun changes nothing."""
+    await MockContractFilings(vault).file(records.demo_contracts())
+    civil, banks = MockCivilAffairs(vault), MockBankConfirmations()
+    for a, b, married_on in records.demo_marriages():
+        await civil.register_marriage(a, b, married_on)
+    for r in records.demo_repayments():
+        await banks.confirm(proof_no=r.proof_no, bank=r.bank, repaid_on=r.repaid_on,
+                            confirmed_at=r.confirmed_at, document_no=r.document_no)
+    for p in records.demo_particulars():
+        await identity.history.set_particulars(p.id_number, hukou_address=p.hukou_address,
+                                               former_names=list(p.former_names))
+        for number, changed_on, reason in p.former_id_numbers:
+            await identity.history.add_former_id_number(p.id_number, number,
+                                                        changed_on=changed_on, reason=reason)
 
 
 # -- one person by hand ------------------------------------------------------------

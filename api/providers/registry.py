@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from api.providers.register_write import Guard, RegisterBatch, RegisterResult, UnitSnapshot
 
 
 @dataclass(frozen=True)
@@ -13,6 +16,7 @@ class CoHolder:
     name: str
     id_number: str
     share_percent: Decimal | None
+    address: str | None = None  # the holder's address as registered, when recorded
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,14 @@ class Encumbrance:
     ends_on: date | None
     status: str
     registered_at: datetime
+    # A recorded agreement that the mortgaged unit may not be transferred
+    # (民法典 §406; rule R10 needs the mortgagee's consent then).
+    transfer_restricted: bool = False
+    consent_ref: str | None = None  # the mortgagee's consent to a 带押过户, once recorded
+
+
+class UnknownUnit(LookupError):
+    """No unit with this number in the register."""
 
 
 @dataclass(frozen=True)
@@ -69,4 +81,19 @@ class RegistryProvider(Protocol):
         ...
 
     async def events_since(self, seq: int, limit: int = 500) -> list[RegisterEventRecord]:
+        ...
+
+    async def unit(self, unit_no: str) -> UnitSnapshot | None:
+        """The unit now: current right and holders, active encumbrances, version."""
+        ...
+
+    async def unit_of_right(self, right_id: str) -> UnitSnapshot | None:
+        """The unit a right (a property id of ``holdings``, current or ended) is on."""
+        ...
+
+    async def register(self, batch: RegisterBatch, guard: Guard) -> RegisterResult:
+        """登簿: in one transaction lock the unit, read a fresh snapshot, call
+        ``guard``; non-empty reasons raise RegistrationBlocked and write nothing,
+        else apply every operation and append a register event for each. Raises
+        UnknownUnit, InvalidBatch, BatchConflict. Idempotent by ``batch.case_ref``."""
         ...

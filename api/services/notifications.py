@@ -41,6 +41,14 @@ _TEXTS = {
     "SEIZURE_RELEASE": ("INFO", "查封已解除", "您名下位于{address}的不动产查封已解除。"),
     "PRE_REGISTRATION_RELEASE": ("INFO", "预告登记已注销", "位于{address}的不动产预告登记已注销。"),
     "OBJECTION_RELEASE": ("INFO", "异议登记已注销", "位于{address}的不动产异议登记已注销。"),
+    # Written by 登簿 (RegistryProvider.register), one event per operation.
+    "MORTGAGE_CARRY_OVER": ("INFO", "抵押权随房转移", "位于{address}的不动产已办理带押过户，"
+                            "抵押权（抵押权人：{party}）继续有效。"),
+    "HOLDER_CHANGE": ("SERIOUS", "不动产变更登记", "您名下位于{address}的不动产已办理变更登记，"
+                      "新证书号：{title_no}，原证书作废。如非本人办理，请立即联系不动产登记中心。"),
+    "CORRECTION": ("INFO", "不动产更正登记", "位于{address}的不动产登记事项已更正。"),
+    "TITLE_REPLACEMENT": ("SERIOUS", "不动产权证书补换", "位于{address}的不动产已补发/换发证书，"
+                          "新证书号：{title_no}，原证书作废。如非本人办理，请立即联系不动产登记中心。"),
 }
 
 

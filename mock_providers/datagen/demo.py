@@ -63,7 +63,7 @@ _CITIZENS = (
     DemoCitizen("梁秀英", LIANG_XIUYING, "13925001106", None, 1,
                 "黄国梁的母亲，无照片；与黄国梁按份共有的顺德住房（已查封），身份证号以X结尾"),
     DemoCitizen("罗建华", LUO_JIANHUA, "13925001107", None, 1,
-                "无照片，短信验证码登录；1处高明商铺"),
+                "无照片，短信验证码登录；1处高明商铺，登记簿上仍为曾用名罗建文（可办理变更登记）"),
 )
 
 
@@ -163,5 +163,7 @@ def demo_properties() -> list[Block]:
         _property(7, _unit(7, "440608", 1, 1, 105,
                            "佛山市高明区荷城街道沧江路128号江湾名苑1座首层105号商铺", "商业",
                            ("46.80", "38.60"), (1, 18), 2009, date(2007, 5, 21)),
-                  "SOLE", "买卖", _at(2018, 1, 9, 16, 10), (("罗建华", LUO_JIANHUA, None),)),
+                  "SOLE", "买卖", _at(2018, 1, 9, 16, 10),
+                  # registered under his former name: he was 罗建文 until 2021 (a 变更 case)
+                  (("罗建文", LUO_JIANHUA, None),)),
     ]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
-from mock_providers.datagen import history
+from mock_providers.datagen import contracts, history
 from mock_providers.datagen.estates import Allocator
 from mock_providers.datagen.people import person_spec
 from mock_providers.datagen.specs import Block, Chunk, HolderSpec, PersonSpec, RightSpec
@@ -129,6 +129,8 @@ def _block(nums: history.Numbers, alloc: Allocator, persons: list[PersonSpec],
             for p in owners:
                 remaining[p.index] -= 1
             _property(rng, nums, alloc, block, co, owners)
+    block.contracts = contracts.for_block(
+        block, nums.seed, {p.index for p in persons if is_heavy(p.index)})
     return block
 
 

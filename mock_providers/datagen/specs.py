@@ -13,6 +13,8 @@ from decimal import Decimal
 from itertools import chain
 from typing import Any
 
+from api.providers.contracts import ContractParty
+
 # Every generated id is uuid5(NAMESPACE, "<seed>:<kind>:<n>"): the same seed
 # gives the same ids on every machine, so a partly written data set can be
 # recognised and resumed.
@@ -96,6 +98,24 @@ class EncumbranceSpec:
     registered_at: datetime
 
 
+@dataclass(frozen=True)
+class ContractSpec:
+    """A 住建 filed sale contract (网签备案) on a unit, personal data in clear."""
+
+    id: uuid.UUID
+    filing_no: str
+    unit_no: str
+    price: Decimal
+    signed_on: date
+    filed_on: date
+    sellers: tuple[ContractParty, ...]
+    buyers: tuple[ContractParty, ...]
+    buyer_co_ownership: str  # SOLE | JOINT | IN_SHARES
+    kind: str = "存量房买卖合同"
+    status: str = "FILED"
+    cancelled_on: date | None = None
+
+
 @dataclass
 class Block:
     """The rows of one group of consecutive persons. Rows reference only rows
@@ -106,6 +126,9 @@ class Block:
     rights: list[RightSpec] = field(default_factory=list)
     holders: list[HolderSpec] = field(default_factory=list)
     encumbrances: list[EncumbranceSpec] = field(default_factory=list)
+    # Filed contracts selling some of the block's units to persons of the block
+    # (住建's records, not the register's: the register is unchanged by them).
+    contracts: list[ContractSpec] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

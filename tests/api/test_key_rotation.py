@@ -272,7 +272,9 @@ def test_registry_covers_every_encrypted_column() -> None:
                  "head_hash", "digest", "prev_digest", "photo_sha256", "pdf_sha256",
                  "selfie_sha256"}
     found_enc, found_idx = set(), set()
-    for app in ("api.models", "mock_providers.models"):
+    from api.db import APPS
+
+    for app in (m for a in APPS.values() for m in a["models"]):
         module = __import__(app, fromlist=["*"])
         for model in vars(module).values():
             if not (isinstance(model, type) and hasattr(model, "_meta")

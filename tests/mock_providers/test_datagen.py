@@ -252,3 +252,28 @@ def test_demo_properties_match_the_citizens_and_stay_clear_of_generated_numbers(
     assert not {u.unit_no for u in units} & {u.unit_no for u in big.all("units")}
     titles = {r.title_no for b in blocks for r in b.rights}
     assert not titles & {r.title_no for r in big.all("rights")}
+
+
+def test_filed_contracts_sell_clean_sole_flats_to_someone_else(big: DataSet) -> None:
+    contracts = big.all("contracts")
+    assert len(contracts) >= 1000  # a benchmark's 1,000 transfers on distinct units
+    assert len({c.unit_no for c in contracts}) == len(contracts)
+    assert len({c.filing_no for c in contracts}) == len(contracts)
+    heavy = {p.id_number for p in heavy_holders(N)}
+    units = {u.unit_no: u for u in big.all("units")}
+    burdened = {e.unit_id for e in big.all("encumbrances") if e.status == "ACTIVE"}
+    current = {r.unit_id: r for r in big.all("rights") if r.current}
+    holders = defaultdict(list)
+    for h in big.all("holders"):
+        holders[h.right_id].append(h.id_number)
+    for c in contracts:
+        unit = units[c.unit_no]
+        right = current[unit.id]
+        assert (unit.use, right.co_ownership, unit.id in burdened) == ("住宅", "SOLE", False)
+        assert [s.id_number for s in c.sellers] == holders[right.id]
+        assert c.buyers[0].id_number not in (c.sellers[0].id_number, *heavy)
+        assert c.sellers[0].id_number not in heavy
+        assert re.fullmatch(r"FSCL2026\d{9}", c.filing_no)
+        assert date(2026, 10, 1) <= c.signed_on <= c.filed_on <= date(2026, 12, 3)
+        per_m2 = c.price / unit.building_area
+        assert Decimal(6000) < per_m2 < Decimal(23000), (c.price, unit.building_area)

@@ -12,10 +12,21 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from api.crypto import PiiVault
 from api.db import tortoise_config
 from api.keys import generate_keyring_document, parse_keyring
+from api.providers.register_write import NewHolder, RegisterBatch, Transfer
 from api.settings import Env, Settings
-from mock_providers.datagen import demo, heavy_holders, iter_chunks
+from mock_providers.banks import MockBankConfirmations
+from mock_providers.civil import MockCivilAffairs
+from mock_providers.contracts import MockContractFilings
+from mock_providers.datagen import demo, demo_records, heavy_holders, iter_chunks
+from mock_providers.department_models import (
+    ContractPartyRow,
+    FiledContractRow,
+    MarriageRow,
+    RepaymentRow,
+)
 from mock_providers.identity import MockIdentityProvider
 from mock_providers.models import (
+    FormerIdNumber,
     IdentityRecord,
     RegisterEncumbrance,
     RegisterHolder,
@@ -26,7 +37,8 @@ from mock_providers.registry import MockRegistryProvider
 from mock_providers.seed import SeedConflict, seed_demo, seed_large
 
 FACES = Path(__file__).resolve().parents[1] / "fixtures" / "faces"
-TABLES = (IdentityRecord, RegisterUnit, RegisterRight, RegisterHolder, RegisterEncumbrance)
+TABLES = (IdentityRecord, RegisterUnit, RegisterRight, RegisterHolder, RegisterEncumbrance,
+          FiledContractRow, ContractPartyRow, MarriageRow, RepaymentRow, FormerIdNumber)
 
 
 @pytest.fixture
@@ -61,6 +73,40 @@ async def test_seed_demo_twice_changes_nothing(mock_db: None, mock_vault: PiiVau
     assert await snapshot() == before
     assert len(before["IdentityRecord"]) == 7
     assert len(before["RegisterUnit"]) == 7
+    assert (len(before["FiledContractRow"]), len(before["MarriageRow"]),
+            len(before["RepaymentRow"]), len(before["FormerIdNumber"])) == (1, 2, 1, 1)
+
+
+async def test_demo_records_of_the_other_departments(mock_db: None, mock_vault: PiiVault) -> None:
+    await seed_demo(mock_vault, FACES)
+    registry = MockRegistryProvider(mock_vault)
+    contract = await MockContractFilings(mock_vault).filed_contract(demo_records.FILING_NO)
+    assert contract is not None
+    [flat] = [h for h in await registry.holdings(demo.LIANG_JUNJIE) if h.unit_no == contract.unit_no]
+    assert flat.co_ownership == "SOLE"
+    assert flat.encumbrances == ()  # the flat without the pre-registration
+    assert (contract.status, contract.price, [p.name for p in contract.sellers],
+            [p.id_number for p in contract.buyers]) == (
+        "FILED", 688000, ["梁俊杰"], [demo.HE_SHIQI])
+    marriage = await MockCivilAffairs(mock_vault).marriage_record(demo.LI_HUIMIN)
+    assert (marriage.status, marriage.spouse_id_number) == ("MARRIED", demo.CHEN_ZHIQIANG)
+    [joint] = [h for h in await registry.holdings(demo.CHEN_ZHIQIANG) if h.co_ownership == "JOINT"]
+    repaid = await MockBankConfirmations().repayment_confirmation(joint.encumbrances[0].proof_no)
+    assert repaid is not None
+    assert repaid.bank == joint.encumbrances[0].party
+    identity = MockIdentityProvider(mock_vault)
+    luo = await identity.particulars(demo.LUO_JIANHUA)
+    assert luo is not None
+    assert luo.former_names == (demo_records.LUO_FORMER_NAME,)
+    [shop] = await registry.holdings(demo.LUO_JIANHUA)
+    assert shop.holders[0].name == demo_records.LUO_FORMER_NAME  # the register has the old name
+    old = await identity.particulars(demo_records.LIANG_XIUYING_15)
+    assert old is not None
+    assert (old.id_number, old.asked_as_former) == (demo.LIANG_XIUYING, True)
+    for c in demo.demo_citizens():
+        p = await identity.particulars(c.id_number)
+        assert p is not None
+        assert p.hukou_address
 
 
 async def test_person_a_holds_three_with_mortgage_and_spouse(mock_db: None,
@@ -117,8 +163,10 @@ async def test_seed_large_heavy_holder_and_rerun(mock_db: None, mock_vault: PiiV
     assert len(holdings) == 20
     assert await MockIdentityProvider(mock_vault).verify(heavy.name, heavy.id_number)
 
+    assert report.contracts == await FiledContractRow.all().count() > 50
     again = await seed_large(mock_vault, 2000)
-    assert (again.persons, again.units, again.skipped_persons) == (0, 0, 2000)
+    assert (again.persons, again.units, again.skipped_persons, again.contracts) == (
+        0, 0, 2000, 0)
     more = await seed_large(mock_vault, 2300)  # resumes after the blocks present
     assert (more.persons, more.skipped_persons) == (300, 2000)
     await seed_demo(mock_vault, FACES)  # the demo set lives beside it
@@ -151,3 +199,39 @@ async def test_seed_large_resumes_after_an_interruption(mock_db: None,
     assert (report.persons, report.skipped_persons) == (200, 100)
     # the same data set as one uninterrupted run
     assert await RegisterUnit.all().count() == sum(len(c.units) for c in iter_chunks(300))
+
+
+async def test_generated_contracts_are_on_clean_sole_flats_and_transfer(
+        mock_db: None, mock_vault: PiiVault) -> None:
+    await seed_large(mock_vault, 300)
+    filings, registry = MockContractFilings(mock_vault), MockRegistryProvider(mock_vault)
+    numbers = await FiledContractRow.all().values_list("filing_no", flat=True)
+    assert len(numbers) >= 10
+    contracts = [c for n in numbers if (c := await filings.filed_contract(n)) is not None]
+    assert len({c.unit_no for c in contracts}) == len(contracts)
+    for c in contracts[:10]:
+        [seller], [buyer] = c.sellers, c.buyers
+        snap = await registry.unit(c.unit_no)
+        assert snap is not None
+        assert snap.right is not None
+        assert (snap.use, snap.right.co_ownership, snap.encumbrances) == ("住宅", "SOLE", ())
+        assert [h.id_number for h in snap.right.holders] == [seller.id_number]
+        assert buyer.id_number != seller.id_number
+        assert 100_000 < c.price < 20_000_000
+    c = contracts[0]
+    await registry.register(RegisterBatch(f"T-{c.filing_no}", c.unit_no, (Transfer(
+        (NewHolder(c.buyers[0].name, c.buyers[0].id_number),), "SOLE", "买卖", c.filing_no),)),
+        lambda _: [])
+    assert c.unit_no in {h.unit_no for h in await registry.holdings(c.buyers[0].id_number)}
+    assert c.unit_no not in {h.unit_no for h in await registry.holdings(c.sellers[0].id_number)}
+
+
+async def test_a_set_seeded_before_contracts_gets_them(mock_db: None,
+                                                       mock_vault: PiiVault) -> None:
+    await seed_large(mock_vault, 200)
+    expected = await FiledContractRow.all().count()
+    await ContractPartyRow.all().delete()
+    await FiledContractRow.all().delete()
+    report = await seed_large(mock_vault, 200)
+    assert (report.persons, report.contracts) == (0, expected)
+    assert await FiledContractRow.all().count() == expected
