@@ -57,7 +57,7 @@ class InvalidArgument(PublicError):
     message = "输入有误"
 
 
-def _unavailable_cause(exc: BaseException | None) -> BaseException | None:
+def unavailable_cause(exc: BaseException | None) -> BaseException | None:
     """The link in ``exc``'s chain that makes it a dependency (database, store)
     failure, unreachable or timed out; None for any other error."""
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -156,7 +156,7 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()
-        cause = _unavailable_cause(error.original_error)
+        cause = unavailable_cause(error.original_error)
         if cause is not None:
             # Fail closed with a code the client can act on (retry later);
             # one line in the log, not a traceback per request while it lasts.

@@ -106,8 +106,14 @@ async def warn_if_ending(today: date, warn_days: int) -> Coverage | None:
     """The operator's log line (start-up and daily); errors are logged, never raised."""
     try:
         state = await coverage(today, warn_days)
-    except Exception:  # the calendar check must never stop the app
-        log.exception("holiday calendar coverage check failed")
+    except Exception as exc:  # the calendar check must never stop the app
+        from api.errors import unavailable_cause
+
+        if unavailable_cause(exc) is not None:  # the database is down: readiness says so
+            log.warning("holiday calendar coverage check skipped: database unavailable (%s)",
+                        type(exc).__name__)
+        else:
+            log.exception("holiday calendar coverage check failed")
         return None
     if state.warn:
         log.warning("%s", state.message())

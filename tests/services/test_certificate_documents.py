@@ -68,6 +68,7 @@ async def test_new_documents_are_stored_only_encrypted(client: Client, issued: l
         assert hashlib.sha256(plain).hexdigest() == cert["pdfSha256"]
 
 
+@pytest.mark.logs_errors  # a tampered stored document is an operator alarm
 async def test_ciphertext_moved_to_another_row_is_not_served(client: Client,
                                                              issued: list[dict]) -> None:
     first, second = issued
@@ -91,6 +92,7 @@ async def test_old_plaintext_row_is_served_then_encrypted(client: Client,
     assert (await _download(client, cert)).content == cert["pdf"]
 
 
+@pytest.mark.logs_errors  # a tampered stored document is an operator alarm
 async def test_old_plaintext_that_is_not_the_issued_document_is_refused(
         client: Client, issued: list[dict]) -> None:
     cert = issued[0]
@@ -101,6 +103,7 @@ async def test_old_plaintext_that_is_not_the_issued_document_is_refused(
     assert row.pdf_enc is None  # not laundered into a "valid" ciphertext by a read
 
 
+@pytest.mark.logs_errors  # a tampered stored document is an operator alarm
 async def test_sweep_encrypts_every_plaintext_row(client: Client, issued: list[dict]) -> None:
     good, other = issued
     await _make_legacy(good, good["pdf"])
