@@ -1,5 +1,5 @@
 import sys
 
-from api.cli import main
+from api.cli.main import main
 
 sys.exit(main())

@@ -16,30 +16,30 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
-from api import oauth, pages, ui
-from api.client_address import TrustedProxyMiddleware, parse_networks
-from api.crypto import PiiVault
-from api.db import tortoise_config
 from api.face.config import FaceSettings
 from api.face.pool import FacePool
-from api.graphql_view import GraphQLView
-from api.health import favicon, livez, readyz
-from api.keys import load_keyring
-from api.kv import open_kv
-from api.logging import configure_logging, install_redaction
-from api.middleware import AdmissionMiddleware, GraphQLGuardMiddleware, RequestIdMiddleware
-from api.persisted import PersistedOperations
-from api.providers.container import build_providers
-from api.schema import build_schema, possible_types
-from api.services import consent
-from api.settings import (
+from api.graphql.schema import build_schema, possible_types
+from api.http import oauth, pages, ui
+from api.http.client_address import TrustedProxyMiddleware, parse_networks
+from api.http.graphql_view import GraphQLView
+from api.http.health import favicon, livez, readyz
+from api.http.middleware import AdmissionMiddleware, GraphQLGuardMiddleware, RequestIdMiddleware
+from api.http.persisted import PersistedOperations
+from api.infra.crypto import PiiVault
+from api.infra.db import tortoise_config
+from api.infra.keys import load_keyring
+from api.infra.kv import open_kv
+from api.infra.logging import configure_logging, install_redaction
+from api.infra.settings import (
     ConfigurationError,
     Settings,
     get_settings,
     production_refusals,
     refusal_message,
 )
-from api.state import AppState
+from api.infra.state import AppState
+from api.providers.container import build_providers
+from api.services.session import consent
 from auth.backend import TokenBackend
 
 log = logging.getLogger("api.app")
@@ -58,13 +58,14 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
     async def loop() -> None:
         from datetime import UTC, datetime
 
-        from api.services import appointment_calendar as cal
-        from api.services import audit_anchor, holiday_calendar
-        from api.services.appointments import send_reminders, sweep_no_shows
-        from api.services.notifications import sync_register_events
-        from api.services.ratings import apply_default_ratings
-        from api.services.ratings_outbox import deliver_due
-        from api.services.ratings_workorders import recompute_provisional
+        from api.services import audit_anchor
+        from api.services.appointments import calendar as cal
+        from api.services.appointments import holidays as holiday_calendar
+        from api.services.appointments.booking import send_reminders, sweep_no_shows
+        from api.services.privacy.notifications import sync_register_events
+        from api.services.ratings.outbox import deliver_due
+        from api.services.ratings.rating import apply_default_ratings
+        from api.services.ratings.workorders import recompute_provisional
 
         checked_calendar_on = None
         while True:
@@ -92,8 +93,8 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
 
 async def _startup_notices(settings: Settings) -> None:
     """What an operator must act on soon, in the log at start-up (never fatal)."""
-    from api.services import appointment_calendar as cal
-    from api.services import holiday_calendar
+    from api.services.appointments import calendar as cal
+    from api.services.appointments import holidays as holiday_calendar
 
     try:
         async with asyncio.timeout(settings.readiness_timeout_seconds):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError, VariableDefinitionNode, print_ast
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-from api.logging import request_id_var
+from api.infra.logging import request_id_var
 
 log = logging.getLogger("api.errors")
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import jwt
 
-from api.keys import Keyring
+from api.infra.keys import Keyring
 
 ALGORITHM = "ES256"
 ISSUER = "fsreg"

@@ -21,9 +21,9 @@ import time
 
 
 async def main(count: int, levels: list[int]) -> dict:
-    from api.cli import database
+    from api.cli.main import database
+    from api.infra.settings import get_settings
     from api.services import audit
-    from api.settings import get_settings
 
     out: dict[str, object] = {}
     async with database(get_settings()):

@@ -46,11 +46,11 @@ REASON_LOCATION = ("不动产登记查询结果证明（子女入学）", "佛�
 async def _state():  # type: ignore[no-untyped-def]
     import fakeredis.aioredis
 
-    from api.crypto import PiiVault
-    from api.keys import load_keyring
+    from api.infra.crypto import PiiVault
+    from api.infra.keys import load_keyring
+    from api.infra.settings import get_settings
+    from api.infra.state import AppState
     from api.providers.container import build_providers
-    from api.settings import get_settings
-    from api.state import AppState
 
     settings = get_settings()
     keyring = load_keyring(settings)
@@ -61,13 +61,13 @@ async def _state():  # type: ignore[no-untyped-def]
 
 async def _citizen(state):  # type: ignore[no-untyped-def]
     from api.providers.identity import Person
-    from api.services import citizens
+    from api.services.session import citizens
 
     return await citizens.ensure_citizen(state.vault, Person(CHEN[1], CHEN[0], "", None))
 
 
 async def _token(state, citizen) -> str:  # type: ignore[no-untyped-def]
-    from api.services import sessions
+    from api.services.session import sessions
 
     ns = SimpleNamespace(keyring=state.keyring, settings=state.settings, kv=state.kv)
     issued = await sessions.open_session(ns, citizen, assurance_level="L2",
@@ -76,8 +76,8 @@ async def _token(state, citizen) -> str:  # type: ignore[no-untyped-def]
 
 
 async def mode_token(issue: bool) -> dict:
-    from api.cli import database
-    from api.services import certificates
+    from api.cli.main import database
+    from api.services.certificates import issuing as certificates
 
     state = await _state()
     async with database(state.settings):
@@ -99,9 +99,9 @@ def _content(state, citizen, holdings):  # type: ignore[no-untyped-def]
     """The CertificateContent ``certificates.issue`` builds (same fields, same shapes)."""
     import secrets
 
-    from api.certificates.pdf import CertificateContent, HoldingRow
-    from api.services import certificates as c
-    from api.services import citizens
+    from api.services.certificates import issuing as c
+    from api.services.certificates.pdf import CertificateContent, HoldingRow
+    from api.services.session import citizens
     from auth import tokens
 
     issued_at = datetime.now(UTC).replace(microsecond=0)
@@ -127,7 +127,7 @@ def _content(state, citizen, holdings):  # type: ignore[no-untyped-def]
 
 
 async def _raw_leg(content, seal, count: int, concurrency: int) -> dict:  # type: ignore[no-untyped-def]
-    from api.certificates.pdf import render_certificate
+    from api.services.certificates.pdf import render_certificate
 
     latencies: list[float] = []
     sizes: list[int] = []
@@ -189,11 +189,11 @@ class _Timer:
 
 async def _breakdown(state, citizen, count: int) -> list[dict]:  # type: ignore[no-untyped-def]
     """``count`` in-process ``certificates.issue`` calls, steps timed by wrapping them."""
-    import api.certificates.pdf as pdf_mod
-    import api.services.certificates as cert_mod
-    import api.services.properties as props_mod
+    import api.services.certificates.issuing as cert_mod
+    import api.services.certificates.pdf as pdf_mod
+    import api.services.properties.holdings as props_mod
     import mock_providers.registry as reg_mod
-    from api.services import access_log as access_mod
+    from api.services.privacy import access_log as access_mod
 
     timer = _Timer()
     orig = (props_mod.holdings_of, pdf_mod.render_certificate, cert_mod.in_transaction,
@@ -224,7 +224,7 @@ async def _breakdown(state, citizen, count: int) -> list[dict]:  # type: ignore[
 
 
 async def mode_raw(spec: dict) -> dict:
-    from api.cli import database
+    from api.cli.main import database
     from mock_providers.seal import LocalSealProvider
 
     state = await _state()

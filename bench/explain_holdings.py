@@ -36,8 +36,8 @@ async def main(person: int, repeat: int) -> None:
     import asyncpg
     from tortoise import Tortoise
 
-    from api.cli import _vault, database
-    from api.settings import get_settings
+    from api.cli.main import _vault, database
+    from api.infra.settings import get_settings
     from mock_providers.datagen.people import person_spec
     from mock_providers.registry import MockRegistryProvider
 

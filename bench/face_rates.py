@@ -31,7 +31,7 @@ from api.face.matcher import MatchOutcome, decide, distance
 from api.face.pool import FacePool
 from api.face.result import FaceResult
 from api.face.worker import embed_bytes
-from api.settings import get_settings
+from api.infra.settings import get_settings
 
 FACES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "faces"
 PEOPLE = sorted(p.name for p in FACES.glob("person_*"))

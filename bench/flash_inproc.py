@@ -25,14 +25,14 @@ from types import SimpleNamespace
 async def prepare(spec: dict) -> dict:
     import fakeredis.aioredis
 
-    from api import idnumber
-    from api.cli import _vault, database
-    from api.keys import load_keyring
+    from api.cli.main import _vault, database
+    from api.infra.keys import load_keyring
+    from api.infra.settings import get_settings
     from api.models import Slot
+    from api.providers import idnumber
     from api.providers.identity import Person
-    from api.services import appointment_calendar as cal
-    from api.services import citizens, sessions
-    from api.settings import get_settings
+    from api.services.appointments import calendar as cal
+    from api.services.session import citizens, sessions
 
     settings = get_settings()
     n = int(spec["citizens"])

@@ -24,11 +24,11 @@ from types import SimpleNamespace
 async def mint(index: int) -> dict[str, object]:
     import fakeredis.aioredis
 
-    from api.cli import _vault, database
-    from api.keys import load_keyring
+    from api.cli.main import _vault, database
+    from api.infra.keys import load_keyring
+    from api.infra.settings import get_settings
     from api.providers.identity import Person
-    from api.services import citizens, sessions
-    from api.settings import get_settings
+    from api.services.session import citizens, sessions
     from mock_providers.datagen.people import person_spec
     from mock_providers.registry import MockRegistryProvider
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from api import idnumber
-from api.crypto import PiiVault
+from api.infra.crypto import PiiVault
+from api.providers import idnumber
 from api.providers.identity import Particulars, Person
 from mock_providers.identity_history import IdentityHistory
 from mock_providers.models import IdentityRecord

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from api.keyjobs.columns import BlindIndexColumn, EncryptedColumn, _dec
+from api.infra.keyjobs.columns import BlindIndexColumn, EncryptedColumn, _dec
 from mock_providers.civil import DEATH_TABLE, MARRIAGE_TABLE
 from mock_providers.contracts import PARTY_TABLE
 from mock_providers.department_models import (

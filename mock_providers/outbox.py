@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from api.crypto import PiiVault
+from api.infra.crypto import PiiVault
 from mock_providers.models import OutboxMessage
 
 TABLE = "mock_outbox"

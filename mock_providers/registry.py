@@ -16,8 +16,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from api import idnumber
-from api.crypto import PiiVault
+from api.infra.crypto import PiiVault
+from api.providers import idnumber
 from api.providers.register_write import Guard, RegisterBatch, RegisterResult, UnitSnapshot
 from api.providers.registry import (
     CoHolder,

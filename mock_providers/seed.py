@@ -26,7 +26,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from api.crypto import PiiVault
+from api.infra.crypto import PiiVault
 from mock_providers.banks import MockBankConfirmations
 from mock_providers.civil import MockCivilAffairs
 from mock_providers.contracts import MockContractFilings
@@ -305,7 +305,7 @@ async def add_citizen(vault: PiiVault, *, name: str, id_number: str, phone: str 
     Each call adds new units; the register is visible at once to a server on
     the same database (no cache sits in front of the mock tables).
     """
-    from api.idnumber import normalize
+    from api.providers.idnumber import normalize
     from mock_providers.datagen.adhoc import properties_for
 
     number = normalize(id_number)

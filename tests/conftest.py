@@ -25,8 +25,8 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from api.app import create_app
-from api.cli import run_migrations
-from api.settings import Env, Settings
+from api.cli.main import run_migrations
+from api.infra.settings import Env, Settings
 
 PG_ADMIN_DSN = os.environ.get("FSREG_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("FSREG_TEST_REDIS", "redis://127.0.0.1:6379/13")
@@ -265,7 +265,7 @@ async def client(app: Starlette) -> AsyncIterator[Client]:
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[None]:
     """The ORM alone, for service tests that need no HTTP."""
-    from api.db import tortoise_config
+    from api.infra.db import tortoise_config
 
     await Tortoise.init(config=tortoise_config(settings))
     try:
@@ -276,8 +276,8 @@ async def db(settings: Settings) -> AsyncIterator[None]:
 
 @pytest.fixture
 def vault(keys_dir: Path) -> Any:
-    from api.crypto import PiiVault
-    from api.keys import load_keyring
+    from api.infra.crypto import PiiVault
+    from api.infra.keys import load_keyring
 
     return PiiVault(load_keyring(Settings(app_env=Env.TEST, keys_dir=keys_dir)))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from api.settings import ROOT
+from api.infra.settings import ROOT
 
 _ERROR_LINE = re.compile(r"^\S+ \S+ (ERROR|CRITICAL) ")
 

@@ -1,6 +1,6 @@
 """Platform tables (tortoise app ``platform``). Queried only by services and loaders."""
 
-from api.models.appointment import (
+from api.models.appointments import (
     Booking,
     BookingAccount,
     CalendarDay,
@@ -12,11 +12,12 @@ from api.models.appointment import (
     TicketQuota,
 )
 from api.models.audit import AuditCheckpoint, AuditCheckpointOutbox, AuditEvent
-from api.models.certificate import Certificate, CertificateDocument
+from api.models.certificates import Certificate, CertificateDocument
 from api.models.citizen import Citizen
-from api.models.kiosk import Kiosk
-from api.models.rating import Rating, RatingAppeal, RatingOutbox, RatingWorkOrder
-from api.models.records import Cursor, DataAccess, Notification
+from api.models.kiosks import Kiosk
+from api.models.privacy import Cursor, DataAccess, Notification
+from api.models.proofs import ApiClient, ProofRequest
+from api.models.ratings import Rating, RatingAppeal, RatingOutbox, RatingWorkOrder
 from api.models.session import (
     Consent,
     FaceAttempt,
@@ -24,7 +25,6 @@ from api.models.session import (
     PlatformSubject,
     RetiredRefresh,
 )
-from api.models.third_party import ApiClient, ProofRequest
 
 __all__ = [
     "Booking", "BookingAccount", "CalendarDay", "CalendarYear", "Hall", "QueueTicket", "Slot", "TicketCounter",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.crypto import PiiVault
+from api.infra.crypto import PiiVault
+from api.infra.settings import Settings
 from api.providers.archive import AuditArchive
 from api.providers.assertion import PlatformAssertionVerifier
 from api.providers.banks import BankConfirmations
@@ -15,7 +16,6 @@ from api.providers.licences import ELicenceLibrary
 from api.providers.messaging import RatingPlatform, SmsGateway
 from api.providers.registry import RegistryProvider
 from api.providers.seal import SealProvider
-from api.settings import Settings
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from api.settings import Settings
+from api.infra.settings import Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 VERSION = "0.1.0"

@@ -12,7 +12,7 @@ import random
 import uuid
 from datetime import date, timedelta
 
-from api import idnumber
+from api.providers import idnumber
 from mock_providers.datagen import names, places
 from mock_providers.datagen.specs import PersonSpec, make_id
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
-from api.context import Info
 from api.errors import Forbidden
-from api.services import appointment_queue, appointments, sessions
+from api.graphql.context import Info
+from api.services.appointments import booking as appointments
+from api.services.appointments import queue as appointment_queue
+from api.services.session import sessions
 from auth.permissions import IsCitizen, IsStaff, NotClient, NotInBatch, principal_of
 from resolvers.appointments.queries import citizen_id
 from resolvers.appointments.types import (

@@ -4,9 +4,11 @@ from typing import Annotated
 
 import strawberry
 
-from api.context import Info
-from api.services import appointment_calendar, appointment_queue, appointments
-from api.services.appointment_calendar import SERVICE_ITEMS
+from api.graphql.context import Info
+from api.services.appointments import booking as appointments
+from api.services.appointments import calendar as appointment_calendar
+from api.services.appointments import queue as appointment_queue
+from api.services.appointments.calendar import SERVICE_ITEMS
 from auth.permissions import IsCitizen, principal_of
 from resolvers.appointments.types import (
     Appointment,

@@ -7,16 +7,17 @@ from typing import Annotated
 
 import strawberry
 
-from api.context import Info
 from api.errors import InvalidArgument
+from api.graphql.context import Info
 from api.models import Booking as BookingModel
 from api.models import Hall as HallModel
 from api.models import QueueTicket as TicketModel
-from api.services import appointment_errors as ae
-from api.services import appointment_queue, ratings
-from api.services.appointment_calendar import SERVICE_ITEMS, SlotRow
-from api.services.appointment_queue import TicketStatus
+from api.services.appointments import errors as ae
+from api.services.appointments import queue as appointment_queue
+from api.services.appointments.calendar import SERVICE_ITEMS, SlotRow
+from api.services.appointments.queue import TicketStatus
 from api.services.platform import DISTRICT_NAMES
+from api.services.ratings import rating as ratings
 from resolvers.certificates.types import IdempotencyConflict
 from resolvers.errors import UserError, user_error
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
-from api.context import Info
-from api.services import certificates
+from api.graphql.context import Info
+from api.services.certificates import issuing as certificates
 from auth.permissions import FaceVerified, IsStaff, principal_of
 from resolvers.certificates.types import (
     Certificate,

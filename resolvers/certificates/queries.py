@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import strawberry
 
-from api.client_address import client_ip
-from api.context import Info
-from api.services import certificates
+from api.graphql.context import Info
+from api.http.client_address import client_ip
+from api.services.certificates import issuing as certificates
 from auth.permissions import FaceVerified, NotInBatch, principal_of
 from resolvers.certificates.types import Certificate, CertificateVerification
 

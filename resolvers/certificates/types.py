@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 import strawberry
 
-from api.certificates import wording
+from api.infra.state import AppState
 from api.models import Certificate as CertificateModel
-from api.services import certificate_errors as ce
-from api.services import certificates, ratings
-from api.services.certificates import Verification
-from api.state import AppState
+from api.services.certificates import errors as ce
+from api.services.certificates import issuing as certificates
+from api.services.certificates import wording
+from api.services.certificates.issuing import Verification
+from api.services.ratings import rating as ratings
 from resolvers.errors import UserError, user_error
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.context import Info
+from api.graphql.context import Info
 from api.services import platform
 from resolvers.platform.types import District, ServiceInfo
 

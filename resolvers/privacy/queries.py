@@ -6,8 +6,10 @@ from typing import Annotated
 
 import strawberry
 
-from api.context import Info
-from api.services import access_log, citizens, notifications, paging
+from api.graphql.context import Info
+from api.services import paging
+from api.services.privacy import access_log, notifications
+from api.services.session import citizens
 from auth.permissions import FaceVerified, IsCitizen, principal_of
 from resolvers.privacy.types import (
     DataAccessConnection,

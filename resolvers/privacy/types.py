@@ -6,7 +6,7 @@ from enum import Enum
 import strawberry
 
 from api.models import DataAccess, Notification
-from api.services import notifications
+from api.services.privacy import notifications
 from resolvers.properties.types import PageInfo
 
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import strawberry
 
-from api.context import Info
+from api.graphql.context import Info
 from api.models import ApiClient
-from api.services import clients, proofs
+from api.services.proofs import clients
+from api.services.proofs import requests as proofs
 from auth.permissions import FaceVerified, IsCitizen, IsClient, principal_of
 from resolvers.proofs.types import (
     DecideProofRequestInput,

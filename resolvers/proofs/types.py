@@ -7,8 +7,9 @@ from typing import Annotated
 import strawberry
 
 from api.models import ProofRequest
-from api.services import proof_questions, proofs
-from api.services import third_party_errors as te
+from api.services.proofs import errors as te
+from api.services.proofs import questions as proof_questions
+from api.services.proofs import requests as proofs
 from resolvers.errors import UserError, user_error
 
 

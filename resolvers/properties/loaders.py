@@ -6,10 +6,11 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from api.context import Info
+from api.graphql.context import Info
 from api.providers.registry import Holding
-from api.services import citizens, properties
-from api.services.access_log import Accessor
+from api.services.privacy.access_log import Accessor
+from api.services.properties import holdings as properties
+from api.services.session import citizens
 from auth.permissions import principal_of
 
 

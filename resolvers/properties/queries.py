@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import strawberry
 
-from api.context import Info
-from api.services import paging, properties
+from api.graphql.context import Info
+from api.services import paging
+from api.services.properties import holdings as properties
 from auth.permissions import FaceVerified
 from resolvers.properties.loaders import my_holdings
 from resolvers.properties.types import (

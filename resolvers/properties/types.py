@@ -6,11 +6,11 @@ from enum import Enum
 
 import strawberry
 
-from api import idnumber
+from api.providers import idnumber
 from api.providers.registry import CoHolder as CoHolderData
 from api.providers.registry import Encumbrance, Holding
-from api.services import properties
 from api.services.platform import DISTRICT_NAMES
+from api.services.properties import holdings as properties
 from resolvers.platform.types import District
 
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
-from api.context import Info
-from api.services import appointment_calendar as cal
-from api.services import ratings, ratings_stats, ratings_workorders
+from api.graphql.context import Info
+from api.services.appointments import calendar as cal
+from api.services.ratings import rating as ratings
+from api.services.ratings import stats as ratings_stats
+from api.services.ratings import workorders as ratings_workorders
 from auth.permissions import IsCitizen, IsStaff, principal_of
 from resolvers.appointments.mutations import staff_of
 from resolvers.appointments.queries import citizen_id

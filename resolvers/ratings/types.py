@@ -9,10 +9,10 @@ import strawberry
 from api.models import Rating as RatingModel
 from api.models import RatingAppeal as AppealModel
 from api.models import RatingWorkOrder as WorkOrderModel
-from api.services import ratings_errors as re
-from api.services import ratings_workorders
-from api.services.ratings import LEVELS, Service
-from api.services.ratings_stats import Row
+from api.services.ratings import errors as re
+from api.services.ratings import workorders as ratings_workorders
+from api.services.ratings.rating import LEVELS, Service
+from api.services.ratings.stats import Row
 from resolvers.errors import UserError, user_error
 
 

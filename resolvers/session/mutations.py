@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import strawberry
 
-from api.client_address import client_ip
-from api.context import Info
-from api.services import citizens, login, sessions
+from api.graphql.context import Info
+from api.http.client_address import client_ip
+from api.services.session import citizens, login, sessions
 from auth.permissions import IsCitizen, NotClient, NotInBatch, principal_of
 from resolvers.session.types import (
     CitizenProfile,

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
-from api.context import Info
-from api.services import citizens, consent, sessions
+from api.graphql.context import Info
+from api.services.session import citizens, consent, sessions
 from auth.permissions import IsCitizen, principal_of
 from resolvers.session.types import AssuranceLevel, DeviceSession, Me
 

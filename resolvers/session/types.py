@@ -7,9 +7,9 @@ from typing import Annotated
 import strawberry
 
 from api.models import LoginSession
-from api.services import session_errors as se
-from api.services.login import Challenge
-from api.services.sessions import IssuedTokens
+from api.services.session import errors as se
+from api.services.session.login import Challenge
+from api.services.session.sessions import IssuedTokens
 from resolvers.errors import UserError, user_error
 
 

@@ -9,7 +9,7 @@ import json
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from api.middleware import AdmissionMiddleware
+from api.http.middleware import AdmissionMiddleware
 
 
 class _Slow:

@@ -14,8 +14,8 @@ import pytest
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.client_address import parse_networks, resolve
-from api.settings import Settings
+from api.http.client_address import parse_networks, resolve
+from api.infra.settings import Settings
 from tests.conftest import Client, Leg, running
 from tests.resolvers.session.helpers import START_SMS, person, register, sms_login
 

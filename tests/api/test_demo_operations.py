@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, parse
 
-from api.settings import ROOT
+from api.infra.settings import ROOT
 
 DEMO = ROOT / "mobile_demo"
 OPERATIONS = DEMO / "operations"

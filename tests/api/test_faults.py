@@ -122,7 +122,7 @@ async def test_database_lost_mid_booking_leaves_no_partial_write(faulty: Faulty)
     token = await token_for(faulty.client, "陈志强", "440604196603129119", level="L1")
     from datetime import timedelta
 
-    from api.services import appointment_calendar as cal
+    from api.services.appointments import calendar as cal
 
     today = cal.local_day(cal.utc(None))
     slots = (await faulty.gql(SLOTS, {"from": str(today + timedelta(days=1)),

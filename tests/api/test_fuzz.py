@@ -31,7 +31,7 @@ from graphql import build_schema, get_named_type, is_leaf_type
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.settings import ROOT
+from api.infra.settings import ROOT
 from tests.serverproc import ServerProcess, embedded_env, face_login, serve
 
 EXAMPLES = int(os.environ.get("FSREG_FUZZ_EXAMPLES", "12"))

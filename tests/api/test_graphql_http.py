@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api import graphql_http
-from api.persisted import OPERATIONS_DIR
+from api.http import graphql_http
+from api.http.persisted import OPERATIONS_DIR
 from tests.conftest import Client
 
 GR = "application/graphql-response+json"
@@ -289,7 +289,7 @@ class TestHeaders:
 
 
 async def test_503_carries_one_request_id() -> None:
-    from api.middleware import AdmissionMiddleware, RequestIdMiddleware
+    from api.http.middleware import AdmissionMiddleware, RequestIdMiddleware
 
     release = asyncio.Event()
 

@@ -8,8 +8,8 @@ import tracemalloc
 
 import pytest
 
+from api.infra.settings import Env
 from api.services import platform
-from api.settings import Env
 from tests.conftest import Client, running
 
 
@@ -146,7 +146,7 @@ class TestProduction:
         import json
 
         from api.app import create_app
-        from api.keys import generate_keyring_document
+        from api.infra.keys import generate_keyring_document
 
         prod_keys = tmp_path / "prod-keys"
         prod_keys.mkdir()
@@ -198,7 +198,7 @@ class TestProduction:
         import hashlib
         import json
 
-        from api.persisted import OPERATIONS_DIR
+        from api.http.persisted import OPERATIONS_DIR
 
         text = (OPERATIONS_DIR / "ServiceInfo.graphql").read_text(encoding="utf-8")
         ext = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(
@@ -213,7 +213,7 @@ class TestProduction:
 
     async def test_refuses_generated_or_missing_keys(self, leg, tmp_path) -> None:  # type: ignore[no-untyped-def]
         from api.app import create_app
-        from api.keys import KeyringError
+        from api.infra.keys import KeyringError
 
         with pytest.raises(KeyringError):
             create_app(leg.settings(tmp_path, app_env=Env.PRODUCTION, keys_dir=tmp_path / "none"))
@@ -231,7 +231,7 @@ class TestDevelopmentIde:
 
 class TestCaches:
     async def test_repeated_document_is_validated_once(self, client: Client) -> None:
-        from api.graphql_validation import validation_cache
+        from api.graphql.validation import validation_cache
 
         cached = validation_cache(client.state.settings.parser_cache_size)
         query = "query CacheProbe { districts { code } }"

@@ -16,9 +16,9 @@ from graphql import (
     is_object_type,
 )
 
-from api import input_limits
-from api.schema import build_schema
-from api.settings import Settings
+from api.graphql import input_limits
+from api.graphql.schema import build_schema
+from api.infra.settings import Settings
 from tests.conftest import Client
 from tests.resolvers.helpers import seed_demo, token_for
 

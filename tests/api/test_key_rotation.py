@@ -21,16 +21,16 @@ from typing import Any
 import httpx
 import pytest
 
-from api import keyring_admin
 from api.app import create_app
-from api.crypto import PiiVault
-from api.keyjobs import columns as keyed
-from api.keyjobs import reencrypt
-from api.keys import Keyring, KeyringError, load_keyring, parse_keyring, read_keyring_document
+from api.infra import keyring_admin
+from api.infra.crypto import PiiVault
+from api.infra.keyjobs import columns as keyed
+from api.infra.keyjobs import reencrypt
+from api.infra.keys import Keyring, KeyringError, load_keyring, parse_keyring, read_keyring_document
+from api.infra.settings import ROOT, Env, Settings
 from api.models import Citizen, Consent, DataAccess
 from api.providers.identity import Person
-from api.services import citizens
-from api.settings import ROOT, Env, Settings
+from api.services.session import citizens
 from auth import tokens
 from mock_providers.identity import MockIdentityProvider
 from mock_providers.models import IdentityRecord, RegisterHolder
@@ -272,7 +272,7 @@ def test_registry_covers_every_encrypted_column() -> None:
                  "head_hash", "digest", "prev_digest", "photo_sha256", "pdf_sha256",
                  "selfie_sha256"}
     found_enc, found_idx = set(), set()
-    from api.db import APPS
+    from api.infra.db import APPS
 
     for app in (m for a in APPS.values() for m in a["models"]):
         module = __import__(app, fromlist=["*"])

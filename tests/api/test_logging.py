@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from api.logging import escape_controls, install_redaction, redact_target
+from api.infra.logging import escape_controls, install_redaction, redact_target
 from tests.serverproc import ServerProcess, embedded_env, serve
 
 FORGED = "2026-12-04 09:00:00,000 INFO api.audit [x] FORGED"

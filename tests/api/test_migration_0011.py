@@ -21,9 +21,9 @@ from tortoise import Tortoise, connections
 from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api.migrate import migrate
 
-from api.cli import run_migrations
-from api.db import tortoise_config
-from api.settings import Settings
+from api.cli.main import run_migrations
+from api.infra.db import tortoise_config
+from api.infra.settings import Settings
 from tests.conftest import Leg, _forget_orm, _pg_admin
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from api.persisted import OPERATIONS_DIR, PersistedOperations
+from api.http.persisted import OPERATIONS_DIR, PersistedOperations
 from tests.conftest import Client
 
 SERVICE_INFO = (OPERATIONS_DIR / "ServiceInfo.graphql").read_text(encoding="utf-8")
@@ -107,7 +107,7 @@ async def test_dev_sms_inbox_masks_numbers_and_is_off_by_default(
 def test_no_dev_inbox_route_outside_development() -> None:
     from starlette.routing import Route
 
-    from api import ui
+    from api.http import ui
 
     paths = [r.path for r in ui.routes(PersistedOperations({}), dev=False) if isinstance(r, Route)]
     assert "/dev/sms-inbox" not in paths
@@ -140,7 +140,7 @@ async def test_possible_types_are_served_from_the_schema(client: Client) -> None
     UserError fields of union results (Apollo ``possibleTypes``)."""
     from graphql import build_schema
 
-    from api.settings import ROOT
+    from api.infra.settings import ROOT
 
     r = await client.http.get("/ui/possible-types.json")
     assert r.status_code == 200
@@ -157,8 +157,8 @@ def test_possible_types_cli_prints_the_same_map() -> None:
     import subprocess
     import sys
 
-    from api.schema import build_schema, possible_types
-    from api.settings import ROOT, Settings
+    from api.graphql.schema import build_schema, possible_types
+    from api.infra.settings import ROOT, Settings
 
     cli = subprocess.run([sys.executable, "-m", "api", "possible-types"], cwd=ROOT, check=True,
                          capture_output=True, text=True, timeout=120)

@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from api import idnumber
-from api.crypto import DecryptionError, PiiVault
-from api.keys import Keyring, generate_keyring_document, parse_keyring
-from api.logging import install_redaction, redact
+from api.infra.crypto import DecryptionError, PiiVault
+from api.infra.keys import Keyring, generate_keyring_document, parse_keyring
+from api.infra.logging import install_redaction, redact
+from api.providers import idnumber
 
 VALID = "44060419850312001X"
 

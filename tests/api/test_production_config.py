@@ -14,8 +14,8 @@ import pytest
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.keys import generate_keyring_document
-from api.settings import ROOT, ConfigurationError, Env, Settings
+from api.infra.keys import generate_keyring_document
+from api.infra.settings import ROOT, ConfigurationError, Env, Settings
 from tests.serverproc import clean_env
 
 PG = "postgres://postgres@127.0.0.1:5432/fsreg_prod_check"

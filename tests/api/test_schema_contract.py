@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, parse, validate
 
-from api.schema import export_sdl
-from api.settings import ROOT
+from api.graphql.schema import export_sdl
+from api.infra.settings import ROOT
 
 OPERATIONS = sorted((ROOT / "mobile_demo" / "operations").glob("*.graphql"))
 

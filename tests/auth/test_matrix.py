@@ -7,7 +7,7 @@ import re
 import pytest
 from graphql import build_schema
 
-from api.settings import ROOT
+from api.infra.settings import ROOT
 
 
 def _matrix_fields() -> set[str]:

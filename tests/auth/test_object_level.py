@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 from graphql import GraphQLID, build_schema, get_named_type
 
-from api.services.appointment_calendar import SHANGHAI
-from api.settings import ROOT
+from api.infra.settings import ROOT
+from api.services.appointments.calendar import SHANGHAI
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI, HUANG_GUOLIANG
 from tests.conftest import Client
 from tests.resolvers.helpers import seed_demo, token_for
@@ -69,7 +69,7 @@ async def _mark_read(c: Client, me: str, other: str) -> tuple[dict, dict]:
 
 async def _proof_setup(c: Client, other: str) -> tuple[str, str]:
     """A school's approved request about ``other``; returns (school token, request id)."""
-    from api.services import clients
+    from api.services.proofs import clients
 
     await clients.register(client_id="school-x", name="某学校", kind="SCHOOL", secret="s",
                            allowed=[("SCHOOL_ENROLMENT", "HOLDS_NO_PROPERTY")])
@@ -94,7 +94,7 @@ async def _revoke_grant(c: Client, me: str, other: str) -> tuple[dict, dict]:
 
 
 async def _property_proof(c: Client, me: str, other: str) -> tuple[dict, dict]:
-    from api.services import clients
+    from api.services.proofs import clients
 
     _, rid = await _proof_setup(c, other)
     await clients.register(client_id="bank-y", name="某银行", kind="BANK", secret="s",

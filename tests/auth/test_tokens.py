@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from api.keys import Keyring, generate_keyring_document, parse_keyring
+from api.infra.keys import Keyring, generate_keyring_document, parse_keyring
 from auth import tokens
 
 

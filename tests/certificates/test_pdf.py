@@ -19,8 +19,8 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from api.certificates import pdf as certificate_pdf
-from api.certificates.pdf import CertificateContent, HoldingRow, render_certificate
+from api.services.certificates import pdf as certificate_pdf
+from api.services.certificates.pdf import CertificateContent, HoldingRow, render_certificate
 from mock_providers.seal import LocalSealProvider
 
 ISSUED = datetime(2026, 11, 24, 2, 23, 45, tzinfo=UTC)  # 10:23 in Shanghai
@@ -201,7 +201,7 @@ def test_no_holdings_certificate_states_the_finding() -> None:
 
 async def test_partial_certificate_states_no_total_and_says_so(tmp_path: Path) -> None:
     """Issue 12 item 1: a selection never reads as the citizen's whole holdings."""
-    from api.certificates import wording
+    from api.services.certificates import wording
 
     content = certificate(1, kind="PARTIAL_HOLDINGS", scope_note=wording.PARTIAL_SCOPE_NOTE)
     unsigned = render_certificate(content)
@@ -220,7 +220,7 @@ async def test_partial_certificate_states_no_total_and_says_so(tmp_path: Path) -
 
 
 def test_whole_kinds_say_what_a_school_may_rely_on() -> None:
-    from api.certificates import wording
+    from api.services.certificates import wording
 
     for kind in ("HOLDINGS", "NO_HOLDINGS"):
         (text,) = page_texts(render_certificate(certificate(2, kind=kind)))

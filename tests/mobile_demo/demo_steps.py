@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from api.idnumber import build
+from api.providers.idnumber import build
 
 _SEQ = itertools.count(100 + os.getpid() % 700)
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from api.crypto import PiiVault
-from api.keys import load_keyring
-from api.settings import Env, Settings
+from api.infra.crypto import PiiVault
+from api.infra.keys import load_keyring
+from api.infra.settings import Env, Settings
 from tests.mobile_demo.conftest import DemoServer
 from tests.mobile_demo.demo_steps import face_login, new_citizen
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from api import idnumber
+from api.providers import idnumber
 
 CHEN = ("陈志强", "440604196603129119")
 ISSUE = """mutation ($input: IssueCertificateInput!) { issueCertificate(input: $input) {

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from api import idnumber
+from api.providers import idnumber
 from mock_providers.datagen import (
     DISTRICT_BY_CODE,
     Block,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from tortoise import connections
 
-from api.crypto import DecryptionError
+from api.infra.crypto import DecryptionError
 from mock_providers.models import OutboxMessage
 from mock_providers.outbox import MockSmsGateway, phone_of
 

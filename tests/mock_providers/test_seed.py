@@ -9,11 +9,11 @@ import pytest
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from api.crypto import PiiVault
-from api.db import tortoise_config
-from api.keys import generate_keyring_document, parse_keyring
+from api.infra.crypto import PiiVault
+from api.infra.db import tortoise_config
+from api.infra.keys import generate_keyring_document, parse_keyring
+from api.infra.settings import Env, Settings
 from api.providers.register_write import NewHolder, RegisterBatch, Transfer
-from api.settings import Env, Settings
 from mock_providers.banks import MockBankConfirmations
 from mock_providers.civil import MockCivilAffairs
 from mock_providers.contracts import MockContractFilings

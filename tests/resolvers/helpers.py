@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.providers.identity import Person
-from api.services import citizens, sessions
+from api.services.session import citizens, sessions
 from tests.conftest import Client
 
 

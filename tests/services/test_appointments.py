@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from api.idnumber import build
+from api.infra.settings import Settings
 from api.models import Booking, BookingAccount, Hall, QueueTicket, Slot
 from api.providers.identity import Person
-from api.services import appointment_calendar as cal
-from api.services import appointment_errors as ae
-from api.services import appointment_queue as queue
-from api.services import appointments, citizens
-from api.settings import Settings
+from api.providers.idnumber import build
+from api.services.appointments import booking as appointments
+from api.services.appointments import calendar as cal
+from api.services.appointments import errors as ae
+from api.services.appointments import queue as queue
+from api.services.session import citizens
 from mock_providers.halls import seed_halls
 
 T0 = datetime(2026, 5, 6, 10, 0, tzinfo=cal.SHANGHAI)  # a Wednesday after 劳动节

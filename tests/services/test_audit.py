@@ -10,9 +10,9 @@ import sys
 import pytest
 from tortoise import Tortoise, connections
 
+from api.infra.settings import ROOT, Settings
 from api.models import AuditEvent
 from api.services import audit
-from api.settings import ROOT, Settings
 
 
 async def _raw(sql: str, *, pg: bool) -> None:

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 from tortoise import connections
 
+from api.infra.settings import ROOT, Settings
 from api.models import AuditCheckpoint, AuditCheckpointOutbox, AuditEvent
 from api.services import audit, audit_anchor
-from api.settings import ROOT, Settings
 from mock_providers.archive import MockAuditArchive
 from mock_providers.models import ArchiveDeposit
 from mock_providers.seal import LocalSealProvider

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from api.infra.settings import Settings
 from api.models import Certificate, CertificateDocument
-from api.services import certificate_documents
-from api.settings import Settings
+from api.services.certificates import documents as certificate_documents
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI
 from tests.conftest import Client
 from tests.resolvers.helpers import seed_demo, token_for

@@ -16,11 +16,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from api.infra.settings import ROOT, Settings
 from api.models import AuditEvent, CalendarDay, Hall
-from api.services import appointment_calendar as cal
-from api.services import calendar_admin, holiday_calendar
-from api.services.ratings_workorders import working_deadline
-from api.settings import ROOT, Settings
+from api.services.appointments import calendar as cal
+from api.services.appointments import calendar_admin
+from api.services.appointments import holidays as holiday_calendar
+from api.services.ratings.workorders import working_deadline
 from mock_providers.halls import seed_halls
 from tests.conftest import Client
 
@@ -116,7 +117,7 @@ class TestProvisional:
 
 
 def holiday_calendar_deadline(last_day: date, *, provisional: bool) -> object:
-    from api.services.ratings_workorders import Deadline
+    from api.services.ratings.workorders import Deadline
 
     return Deadline(cal.at_local(last_day, "00:00"), provisional)
 

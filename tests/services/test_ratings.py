@@ -11,13 +11,16 @@ from typing import Any
 import pytest
 
 from api.errors import Forbidden, InvalidArgument
-from api.idnumber import build
+from api.infra.settings import Settings
 from api.models import AuditEvent, Rating, RatingOutbox, RatingWorkOrder
 from api.providers.identity import Person
-from api.services import appointment_calendar as cal
-from api.services import citizens, ratings, ratings_stats, ratings_workorders
-from api.services import ratings_errors as re
-from api.settings import Settings
+from api.providers.idnumber import build
+from api.services.appointments import calendar as cal
+from api.services.ratings import errors as re
+from api.services.ratings import rating as ratings
+from api.services.ratings import stats as ratings_stats
+from api.services.ratings import workorders as ratings_workorders
+from api.services.session import citizens
 from mock_providers.halls import seed_halls
 from tests.resolvers.ratings.helpers import (
     SERVED_DAY,

@@ -7,12 +7,13 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
-from api.idnumber import build
+from api.infra.settings import Settings
 from api.models import RatingOutbox
 from api.providers.identity import Person
-from api.services import citizens, ratings
-from api.services.ratings_outbox import deliver_due
-from api.settings import Settings
+from api.providers.idnumber import build
+from api.services.ratings import rating as ratings
+from api.services.ratings.outbox import deliver_due
+from api.services.session import citizens
 from mock_providers.halls import seed_halls
 from mock_providers.models import OutboxMessage
 from tests.resolvers.ratings.helpers import SERVED_DAY, fake_state, local, served

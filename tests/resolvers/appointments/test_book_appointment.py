@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import qrcode
 
-from api.idnumber import build
+from api.infra.settings import ROOT
 from api.models import AuditEvent, Booking, Slot
-from api.services import appointment_calendar as cal
-from api.settings import ROOT
+from api.providers.idnumber import build
+from api.services.appointments import calendar as cal
 from auth import tokens
 from mock_providers.halls import seed_halls
 from tests.conftest import Client, Leg
@@ -216,7 +216,7 @@ async def test_capacity_holds_across_worker_processes(client: Client, halls: Non
     if not leg.is_pg:
         pytest.skip("several processes on one database need PostgreSQL")
     from api.providers.identity import Person
-    from api.services import citizens
+    from api.services.session import citizens
 
     slot = await first_slot(client)
     await Slot.filter(id=slot["id"]).update(capacity=5)

@@ -17,11 +17,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from api import idnumber
 from api.models import Booking, Slot
+from api.providers import idnumber
 from api.providers.identity import Person
-from api.services import appointment_calendar as cal
-from api.services import citizens, sessions
+from api.services.appointments import calendar as cal
+from api.services.session import citizens, sessions
 from mock_providers.halls import seed_halls
 from tests.conftest import Client, Leg
 from tests.serverproc import clean_env, serve

@@ -12,9 +12,9 @@ from pathlib import Path
 import jwt
 import pytest
 
-from api.certificates import wording
 from api.models import AuditEvent, Certificate, CertificateDocument
-from api.services import certificates
+from api.services.certificates import issuing as certificates
+from api.services.certificates import wording
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI, HUANG_GUOLIANG
 from tests.conftest import Client
 from tests.resolvers.helpers import seed_demo, token_for

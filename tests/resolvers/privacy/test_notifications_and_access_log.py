@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from api.models import AuditEvent, Notification
-from api.services import access_log, notifications
+from api.services.privacy import access_log, notifications
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI, LI_HUIMIN
 from mock_providers.models import OutboxMessage
 from tests.conftest import Client

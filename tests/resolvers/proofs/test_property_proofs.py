@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from api.models import AuditEvent, ProofRequest
-from api.services import clients, proofs
+from api.services.proofs import clients
+from api.services.proofs import requests as proofs
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI, HUANG_GUOLIANG
 from tests.conftest import Client
 from tests.resolvers.helpers import seed_demo, token_for

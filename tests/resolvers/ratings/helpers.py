@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from api.infra.settings import Settings
 from api.models import Booking, Certificate, Hall, Slot
 from api.providers.identity import Person
-from api.services import appointment_calendar as cal
-from api.services import appointment_queue as queue
-from api.services import appointments
-from api.settings import Settings
+from api.services.appointments import booking as appointments
+from api.services.appointments import calendar as cal
+from api.services.appointments import queue as queue
 from mock_providers.outbox import MockRatingPlatform
 
 SERVED_DAY = date(2026, 9, 30)  # a Wednesday, the last working day before 国庆 (10-01..07)

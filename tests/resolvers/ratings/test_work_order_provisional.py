@@ -10,8 +10,9 @@ from datetime import date, datetime
 import pytest
 
 from api.providers.identity import Person
-from api.services import appointment_calendar as cal
-from api.services import calendar_admin, citizens
+from api.services.appointments import calendar as cal
+from api.services.appointments import calendar_admin
+from api.services.session import citizens
 from auth import tokens
 from mock_providers.halls import seed_halls
 from tests.conftest import Client

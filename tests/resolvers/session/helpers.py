@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api import idnumber
+from api.providers import idnumber
 from mock_providers.models import OutboxMessage
 from mock_providers.outbox import mask_phone
 from tests.conftest import Client

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from api.infra.settings import Env, Settings
 from api.models import Hall, LoginSession, PlatformSubject
-from api.services import kiosks
-from api.services.face_proof import platform_id_hash
-from api.settings import Env, Settings
+from api.services.session import kiosks
+from api.services.session.face_proof import platform_id_hash
 from tests.conftest import Client
 from tests.resolvers.session.test_face_login import COMPLETE, _b64, _start
 

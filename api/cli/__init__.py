@@ -1,0 +1,1 @@
+"""``python -m api <command>``: operations and development commands."""

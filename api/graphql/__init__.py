@@ -1,0 +1,1 @@
+"""GraphQL assembly: the schema, the typed context, validation and limits."""

@@ -1,0 +1,1 @@
+"""The HTTP layer: the app's routes, middleware, the GraphQL transport, pages."""

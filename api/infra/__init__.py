@@ -1,0 +1,1 @@
+"""Infrastructure: settings, database, store, keys, encryption, logging."""

@@ -1,0 +1,1 @@
+"""Hall appointments, the calendar, queue tickets."""

@@ -1,0 +1,1 @@
+"""E-sealed certificates of holdings: issuing, verifying, PDFs."""

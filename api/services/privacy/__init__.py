@@ -1,0 +1,1 @@
+"""Who looked at a citizen's data, and what they are told."""

@@ -1,0 +1,1 @@
+"""Consented property proofs for third parties and their clients."""

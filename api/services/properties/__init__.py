@@ -1,0 +1,1 @@
+"""My properties: what the register holds for a citizen."""

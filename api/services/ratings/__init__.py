@@ -1,0 +1,1 @@
+"""好差评: ratings, work orders, appeals, statistics, outbox."""

@@ -1,0 +1,1 @@
+"""Logging in (face, SMS), sessions, consent, kiosks, citizens."""
