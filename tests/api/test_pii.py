@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,3 +112,138 @@ class TestLogRedaction:
                 logging.getLogger("x").exception("failed")
         assert number not in caplog.text
         assert "19850312" not in caplog.text
+
+
+# -- at rest: what a citizen's journey leaves behind (docs/privacy.md) -------------
+
+CHEN_NAME, CHEN_PHONE = "陈志强", "13925001101"
+SPOUSE_NAME = "李慧敏"  # 陈志强's co-holder: her name and ID number are read from the register
+_ISSUE = """mutation { issueCertificate(input: {kind: HOLDINGS, purpose: TAX}) {
+  __typename ... on CertificateIssued { certificate { number verificationCode } } } }"""
+_VERIFY = """query ($n: String!, $c: String!) { verifyCertificate(number: $n, code: $c) {
+  status } }"""
+_REFRESH = """mutation ($t: String!) { refreshSession(refreshToken: $t) {
+  __typename ... on SessionRefreshed { refreshToken } } }"""
+_PROPS = "query { myProperties(first: 10) { edges { node { unitNo coHolders { maskedName } } } } }"
+
+
+async def _journey(client: Any, faces: Path) -> list[str]:
+    """Face login, holdings, a certificate and its verification, an SMS login, a
+    refresh, a third party's consented question, a face challenge left open.
+    Returns what must never be kept in clear."""
+    from api.services import clients
+    from mock_providers.datagen.demo import CHEN_ZHIQIANG, LI_HUIMIN
+    from tests.resolvers.helpers import seed_demo
+    from tests.resolvers.session.helpers import COMPLETE_SMS, START_SMS, last_code
+    from tests.resolvers.session.test_face_login import COMPLETE, START, _b64
+
+    await seed_demo(client)
+    selfie = _b64((faces / "person_a" / "selfie_1.jpg").read_bytes())
+    start = {"name": CHEN_NAME, "idNumber": CHEN_ZHIQIANG, "channel": "FOSHANTONG",
+             "consentVersion": "2026-01"}
+    ch = (await client.gql(START, {"input": start}))["data"]["startFaceLogin"]
+    face = (await client.gql(COMPLETE, {"input": {"challengeId": ch["challengeId"],
+                                                  "image": selfie}}))["data"]["completeFaceLogin"]
+    assert face["__typename"] == "LoginSuccess", face
+    token = face["accessToken"]
+    props = await client.gql(_PROPS, token=token)
+    assert props["data"]["myProperties"]["edges"], props
+    cert = (await client.gql(_ISSUE, token=token))["data"]["issueCertificate"]["certificate"]
+    verified = await client.gql(_VERIFY, {"n": cert["number"], "c": cert["verificationCode"]})
+    assert verified["data"]["verifyCertificate"]["status"] == "VALID"
+    sms_ch = (await client.gql(START_SMS, {"input": {"name": CHEN_NAME, "idNumber": CHEN_ZHIQIANG,
+                                                     "channel": "FOSHANTONG"}}))["data"][
+        "startSmsLogin"]
+    sms = (await client.gql(COMPLETE_SMS, {"input": {"challengeId": sms_ch["challengeId"],
+                                                     "code": await last_code(CHEN_PHONE)}}))[
+        "data"]["completeSmsLogin"]
+    assert sms["__typename"] == "LoginSuccess", sms
+    rotated = (await client.gql(_REFRESH, {"t": face["refreshToken"]}))["data"]["refreshSession"]
+    assert rotated["__typename"] == "SessionRefreshed", rotated
+    await clients.register(client_id="school-pii", name="某学校", kind="SCHOOL", secret="s",
+                           allowed=[("SCHOOL_ENROLMENT", "HOLDS_RESIDENCE_IN_DISTRICT")])
+    school = (await client.http.post("/oauth/token", data={
+        "grant_type": "client_credentials", "client_id": "school-pii",
+        "client_secret": "s"})).json()["access_token"]
+    code = (await client.gql("query { myShareCode { code } }", token=token))["data"][
+        "myShareCode"]["code"]
+    asked = (await client.gql(
+        "mutation ($c: String!) { requestPropertyProof(input: {subjectCode: $c, purpose: "
+        "SCHOOL_ENROLMENT, question: HOLDS_RESIDENCE_IN_DISTRICT, district: \"440604\"}) "
+        "{ ... on ProofRequested { requestId } } }", {"c": code}, token=school))["data"][
+        "requestPropertyProof"]
+    await client.gql("mutation ($id: ID!) { decideProofRequest(input: {requestId: $id, "
+                     "approve: true}) { __typename } }", {"id": asked["requestId"]}, token=token)
+    answer = await client.gql("query ($id: ID!) { propertyProof(requestId: $id) { __typename "
+                              "... on ProofAnswer { answer } } }", {"id": asked["requestId"]},
+                              token=school)
+    assert answer["data"]["propertyProof"]["answer"] is True, answer
+    # A challenge left open: the name and ID number it carries sit in the store.
+    left = (await client.gql(START, {"input": start}))["data"]["startFaceLogin"]
+    assert left["__typename"] == "FaceChallenge"
+    return [CHEN_ZHIQIANG, CHEN_NAME, CHEN_PHONE, LI_HUIMIN, SPOUSE_NAME,
+            cert["verificationCode"], cert["verificationCode"].replace("-", ""),
+            face["refreshToken"].rsplit(".", 1)[1], rotated["refreshToken"].rsplit(".", 1)[1],
+            sms["refreshToken"].rsplit(".", 1)[1], selfie[200:260]]
+
+
+async def _tables() -> str:
+    """Every row of every table (platform and mock systems), as text."""
+    import json
+
+    from tortoise import Tortoise
+
+    def text(value: object) -> str:
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+    dumps = []
+    for app in Tortoise.apps.values():
+        for model in app.values():
+            rows = await model.all().values()
+            dumps.append(json.dumps([{k: text(v) for k, v in r.items()} for r in rows],
+                                    ensure_ascii=False))
+    return "\n".join(dumps)
+
+
+async def _store(kv: Any) -> list[tuple[str, str, int]]:
+    """(key, value, seconds to live) of every key in the shared store."""
+    def text(value: object) -> str:
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+    found = []
+    async for raw in kv.scan_iter(match="*"):
+        key = text(raw)
+        value = await kv.get(key) if text(await kv.type(key)) == "string" else ""
+        found.append((key, text(value or ""), int(await kv.ttl(key))))
+    return found
+
+
+class TestAtRest:
+    @pytest.mark.slow
+    async def test_no_table_store_value_or_log_line_holds_plaintext_personal_data(
+            self, client: Any, faces_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+        """ID numbers, names and phones (the citizen's and a co-holder's), the
+        verification code, refresh secrets and the selfie: only ciphertexts, blind
+        indexes, hashes and masked forms remain, in every table and store value."""
+        with caplog.at_level(logging.DEBUG):
+            secrets = await _journey(client, faces_dir)
+        tables = await _tables()
+        store = await _store(client.state.kv)
+        assert "v1:pii-" in tables  # ciphertexts are there ...
+        assert any(v.startswith("v1:pii-") or '"p": "v1:' in v for _, v, _ in store)
+        for secret in secrets:  # ... and nothing in clear
+            assert secret not in tables, secret
+            assert not [k for k, v, _ in store if secret in k or secret in v], secret
+            assert secret not in caplog.text, secret
+
+    @pytest.mark.slow
+    async def test_every_key_in_the_shared_store_expires_within_a_week(
+            self, client: Any, faces_dir: Path) -> None:
+        """Challenges, codes, counters, locks, revocations, share codes and the cached
+        face template all carry a lifetime; the longest is the template's 7 days."""
+        await _journey(client, faces_dir)
+        store = await _store(client.state.kv)
+        assert any(k.startswith("face:template:") for k, _, _ in store)
+        assert any(k.startswith("ch:face:") for k, _, _ in store)
+        lives = {k: ttl for k, _, ttl in store}
+        assert all(0 < ttl <= 7 * 24 * 3600 for ttl in lives.values()), lives

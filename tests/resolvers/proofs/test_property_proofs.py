@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from api.models import AuditEvent, ProofRequest
+from api.models import ApiClient, AuditEvent, ProofRequest
 from api.services import clients, proofs
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI, HUANG_GUOLIANG
 from tests.conftest import Client
@@ -192,6 +192,22 @@ class TestLimits:
         theirs = await client.gql(PROOF, {"id": asked["requestId"]}, token=bank)
         missing = await client.gql(PROOF, {"id": str(uuid.uuid4())}, token=bank)
         assert theirs["data"] == missing["data"]
+
+    async def test_requests_are_rate_limited_per_client(self, client: Client, demo: None
+                                                        ) -> None:
+        """A client asks at most its registered ``rate_per_minute``; then RATE_LIMITED,
+        and nothing more reaches the citizen's pending list."""
+        school = await _client_token(client, SCHOOL)
+        await ApiClient.filter(id=SCHOOL[0]).update(rate_per_minute=2)
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        code = (await client.gql(SHARE, token=chen))["data"]["myShareCode"]["code"]
+        ask = {"i": {"subjectCode": code, "purpose": "SCHOOL_ENROLMENT",
+                     "question": "HOLDS_RESIDENCE_IN_DISTRICT", "district": "440604"}}
+        bodies = [await client.gql(REQUEST, ask, token=school) for _ in range(3)]
+        assert [b["data"]["requestPropertyProof"]["__typename"] for b in bodies[:2]] == [
+            "ProofRequested"] * 2
+        assert bodies[2]["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        assert await ProofRequest.all().count() == 2
 
     async def test_every_step_in_access_log_and_audit(self, client: Client, demo: None) -> None:
         school = await _client_token(client, SCHOOL)
