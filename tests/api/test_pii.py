@@ -247,3 +247,9 @@ class TestAtRest:
         assert any(k.startswith("ch:face:") for k, _, _ in store)
         lives = {k: ttl for k, _, ttl in store}
         assert all(0 < ttl <= 7 * 24 * 3600 for ttl in lives.values()), lives
+        s = client.state.settings
+        bounds = {"ch:face:": s.challenge_ttl_seconds, "ch:sms:": s.sms_code_ttl_seconds,
+                  "share:": 10 * 60, "lock:": s.lockout_seconds, "fail:": s.failure_window_seconds}
+        for key, ttl in lives.items():
+            for prefix, most in bounds.items():
+                assert not key.startswith(prefix) or ttl <= most, (key, ttl)
