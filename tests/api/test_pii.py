@@ -178,13 +178,20 @@ async def _journey(client: Any, faces: Path) -> list[str]:
                               "... on ProofAnswer { answer } } }", {"id": asked["requestId"]},
                               token=school)
     assert answer["data"]["propertyProof"]["answer"] is True, answer
+    # A failed attempt (someone else's face) leaves its counter in the store.
+    wrong = (await client.gql(START, {"input": start}))["data"]["startFaceLogin"]
+    failed = await client.gql(COMPLETE, {"input": {"challengeId": wrong["challengeId"], "image":
+                                                   _b64((faces / "person_b" / "selfie_1.jpg"
+                                                         ).read_bytes())}})
+    assert failed["data"]["completeFaceLogin"]["__typename"] == "FaceMismatch", failed
     # A challenge left open: the name and ID number it carries sit in the store.
     left = (await client.gql(START, {"input": start}))["data"]["startFaceLogin"]
     assert left["__typename"] == "FaceChallenge"
     return [CHEN_ZHIQIANG, CHEN_NAME, CHEN_PHONE, LI_HUIMIN, SPOUSE_NAME,
             cert["verificationCode"], cert["verificationCode"].replace("-", ""),
             face["refreshToken"].rsplit(".", 1)[1], rotated["refreshToken"].rsplit(".", 1)[1],
-            sms["refreshToken"].rsplit(".", 1)[1], selfie[200:260]]
+            sms["refreshToken"].rsplit(".", 1)[1], selfie[200:260],
+            _b64((faces / "person_a" / "reference.jpg").read_bytes())[200:260]]
 
 
 async def _tables() -> str:
@@ -245,11 +252,14 @@ class TestAtRest:
         store = await _store(client.state.kv)
         assert any(k.startswith("face:template:") for k, _, _ in store)
         assert any(k.startswith("ch:face:") for k, _, _ in store)
+        assert any(k.startswith("fail:") for k, _, _ in store)
+        assert any(k.startswith("sms:") for k, _, _ in store)
         lives = {k: ttl for k, _, ttl in store}
         assert all(0 < ttl <= 7 * 24 * 3600 for ttl in lives.values()), lives
         s = client.state.settings
         bounds = {"ch:face:": s.challenge_ttl_seconds, "ch:sms:": s.sms_code_ttl_seconds,
-                  "share:": 10 * 60, "lock:": s.lockout_seconds, "fail:": s.failure_window_seconds}
+                  "share:": 10 * 60, "lock:": s.lockout_seconds, "fail:": s.failure_window_seconds,
+                  "sms:": 24 * 3600}
         for key, ttl in lives.items():
             for prefix, most in bounds.items():
                 assert not key.startswith(prefix) or ttl <= most, (key, ttl)

@@ -353,6 +353,18 @@ class TestClientAuth:
         other = await client.http.post("/oauth/token", data={"grant_type": "password"})
         assert other.status_code == 401
 
+    async def test_secrets_are_refused_in_production(self, client: Client) -> None:
+        """A shared secret is a development convenience: production clients sign."""
+        from api.settings import Env
+
+        await _client_token(client, SCHOOL)  # works outside production
+        client.state.settings.app_env = Env.PRODUCTION
+        resp = await client.http.post("/oauth/token", data={
+            "grant_type": "client_credentials", "client_id": SCHOOL[0],
+            "client_secret": "s3cret-dev"})
+        assert resp.status_code == 401
+        assert resp.json()["error"] == "invalid_client"
+
     async def test_signed_assertion_single_use(self, client: Client, settings) -> None:  # type: ignore[no-untyped-def]
         key = ec.generate_private_key(ec.SECP256R1())
         pem = key.public_key().public_bytes(serialization.Encoding.PEM,
