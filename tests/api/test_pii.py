@@ -178,6 +178,9 @@ async def _journey(client: Any, faces: Path) -> list[str]:
                               "... on ProofAnswer { answer } } }", {"id": asked["requestId"]},
                               token=school)
     assert answer["data"]["propertyProof"]["answer"] is True, answer
+    # Logging out the SMS session leaves its revocation in the store.
+    out = await client.gql("mutation { logout { __typename } }", token=sms["accessToken"])
+    assert out["data"]["logout"]["__typename"] == "LoggedOut", out
     # A failed attempt (someone else's face) leaves its counter in the store.
     wrong = (await client.gql(START, {"input": start}))["data"]["startFaceLogin"]
     failed = await client.gql(COMPLETE, {"input": {"challengeId": wrong["challengeId"], "image":
@@ -246,7 +249,7 @@ class TestAtRest:
     @pytest.mark.slow
     async def test_every_key_in_the_shared_store_expires_within_a_week(
             self, client: Any, faces_dir: Path) -> None:
-        """Challenges, codes, counters, locks, revocations, share codes and the cached
+        """Challenges, counters, SMS budgets, revocations, share codes and the cached
         face template all carry a lifetime; the longest is the template's 7 days."""
         await _journey(client, faces_dir)
         store = await _store(client.state.kv)
@@ -254,12 +257,13 @@ class TestAtRest:
         assert any(k.startswith("ch:face:") for k, _, _ in store)
         assert any(k.startswith("fail:") for k, _, _ in store)
         assert any(k.startswith("sms:") for k, _, _ in store)
+        assert any(k.startswith("revoked:") for k, _, _ in store)
         lives = {k: ttl for k, _, ttl in store}
         assert all(0 < ttl <= 7 * 24 * 3600 for ttl in lives.values()), lives
         s = client.state.settings
         bounds = {"ch:face:": s.challenge_ttl_seconds, "ch:sms:": s.sms_code_ttl_seconds,
                   "share:": 10 * 60, "lock:": s.lockout_seconds, "fail:": s.failure_window_seconds,
-                  "sms:": 24 * 3600}
+                  "sms:": 24 * 3600, "revoked:": s.access_token_ttl_seconds + 60}
         for key, ttl in lives.items():
             for prefix, most in bounds.items():
                 assert not key.startswith(prefix) or ttl <= most, (key, ttl)
