@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from api.idnumber import build
-from api.models import Booking, BookingAccount, Hall, QueueTicket, Slot
+from api.models import AuditEvent, Booking, BookingAccount, Hall, QueueTicket, Slot
 from api.providers.identity import Person
 from api.services import appointment_calendar as cal
 from api.services import appointment_errors as ae
@@ -385,6 +385,15 @@ class TestWalkInShares:
         assert elder.priority
         order = [(await queue.call_next(HALL, staff="staff:x", at=self.AT)).id for _ in range(3)]
         assert order == [elder.id, first.id, claimed.id]
+
+    async def test_priority_confirmation_is_audited(self, settings: Settings,
+                                                    people: list[str], vault: Any) -> None:
+        claimed = await queue.take_walk_in(settings, people[1], HALL, "OTHER", priority=True,
+                                           vault=vault, at=self.AT)
+        await queue.confirm_priority(HALL, str(claimed.id), staff="staff:x")
+        [event] = await AuditEvent.filter(action="queue.priority_confirmed")
+        assert event.actor == "staff:x"
+        assert event.subject == f"ticket:{claimed.id}"
 
     async def test_staff_confirmation_grants_priority(self, settings: Settings,
                                                       people: list[str], vault: Any) -> None:
