@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from api.idnumber import build
-from api.models import AuditEvent, Booking, BookingAccount, Hall, QueueTicket, Slot
+from api.models import Booking, BookingAccount, Hall, QueueTicket, Slot
 from api.providers.identity import Person
 from api.services import appointment_calendar as cal
 from api.services import appointment_errors as ae
@@ -388,6 +388,8 @@ class TestWalkInShares:
 
     async def test_priority_confirmation_is_audited(self, settings: Settings,
                                                     people: list[str], vault: Any) -> None:
+        from api.models import AuditEvent
+
         claimed = await queue.take_walk_in(settings, people[1], HALL, "OTHER", priority=True,
                                            vault=vault, at=self.AT)
         await queue.confirm_priority(HALL, str(claimed.id), staff="staff:x")

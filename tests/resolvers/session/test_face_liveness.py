@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import time
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from api.models import Hall, Kiosk, LoginSession, PlatformSubject
+from api.models import Hall, LoginSession, PlatformSubject
 from api.services import kiosks
 from api.services.face_proof import platform_id_hash
 from api.settings import Env, Settings
@@ -214,6 +213,10 @@ class TestKioskCapture:
 
     async def test_only_the_public_half_of_the_key_is_stored(self, kiosk: dict) -> None:
         """The private key leaves once, in the provisioning link; the row cannot sign."""
+        import json
+
+        from api.models import Kiosk
+
         row = await Kiosk.get(id=kiosk["id"])
         assert "PUBLIC KEY" in row.public_key_pem
         stored = json.dumps({k: str(v) for k, v in (await Kiosk.filter(id=kiosk["id"]).values()
