@@ -91,3 +91,17 @@ class TestServeCommand:
         assert proc.returncode == 2, (proc.stdout, proc.stderr)
         assert "DATABASE_URL is not PostgreSQL" in proc.stderr
         assert "Traceback" not in proc.stderr
+
+    async def test_staff_token_is_refused_in_production(self, tmp_path: Path) -> None:
+        """Until the staff console's sign-on exists, staff tokens come only from this
+        development stand-in, which mints nothing in production."""
+        env = clean_env()
+        env.update({"APP_ENV": "production", "DATABASE_URL": PG, "REDIS_URL": REDIS,
+                    "FSREG_KEYS_DIR": str(_prod_keys(tmp_path)), "FSREG_VAR_DIR": str(tmp_path)})
+        proc = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "api", "staff-token", "--name", "张工",
+                             "--hall", "FS-CENTRE"], cwd=ROOT, env=env, capture_output=True,
+            text=True, timeout=60)
+        assert proc.returncode == 2, (proc.stdout, proc.stderr)
+        assert proc.stdout == ""
+        assert "development and test only" in proc.stderr

@@ -387,6 +387,17 @@ class TestWalkInShares:
         order = [(await queue.call_next(HALL, staff="staff:x", at=self.AT)).id for _ in range(3)]
         assert order == [elder.id, first.id, claimed.id]
 
+    async def test_priority_confirmation_is_audited(self, settings: Settings,
+                                                    people: list[str], vault: Any) -> None:
+        from api.models import AuditEvent
+
+        claimed = await queue.take_walk_in(settings, people[1], HALL, "OTHER", priority=True,
+                                           vault=vault, at=self.AT)
+        await queue.confirm_priority(HALL, str(claimed.id), staff="staff:x")
+        [event] = await AuditEvent.filter(action="queue.priority_confirmed")
+        assert event.actor == "staff:x"
+        assert event.subject == f"ticket:{claimed.id}"
+
     async def test_staff_confirmation_grants_priority(self, settings: Settings,
                                                       people: list[str], vault: Any) -> None:
         first = await queue.take_walk_in(settings, people[0], HALL, "OTHER", vault=vault,

@@ -400,6 +400,17 @@ async def test_download_link_is_owner_bound(client: Client, demo: None) -> None:
     assert own.status_code == 200
 
 
+async def test_revocation_is_audited_with_who_and_why(client: Client, demo: None) -> None:
+    chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+    cert = (await _issue(client, chen))["certificate"]
+    r = await client.gql(REVOKE, {"id": cert["id"], "r": "申请人申请作废"}, token=_staff_token(client))
+    assert r["data"]["revokeCertificate"]["__typename"] == "CertificateRevoked"
+    event = await AuditEvent.get(action="certificate.revoked")
+    assert event.actor == "staff:FS-CENTRE:张工"
+    assert event.subject == f"certificate:{cert['number']}"
+    assert event.detail == {"reason": "申请人申请作废"}
+
+
 class TestNoOrphans:
     @pytest.mark.logs_errors  # a simulated server failure
     async def test_crash_before_commit_leaves_nothing_and_retry_completes_once(

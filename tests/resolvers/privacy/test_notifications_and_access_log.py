@@ -158,6 +158,16 @@ class TestAccessLog:
             "myNotifications"]["edges"]
         assert notes[0]["node"]["kind"] == "DATA_ACCESSED"
 
+    async def test_the_access_log_needs_no_face(self, client: Client, demo: None) -> None:
+        """Who read my data is shown at the SMS level (L1) too; the data itself is not."""
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        await client.gql(MINE, token=chen)
+        sms = await token_for(client, "陈志强", CHEN_ZHIQIANG, level="L1")
+        log = (await client.gql(ACCESS, token=sms))["data"]["myDataAccessLog"]["edges"]
+        assert [e["node"]["scope"] for e in log] == ["HOLDINGS"]
+        refused = await client.gql(MINE, token=sms)
+        assert refused["errors"][0]["extensions"]["code"] == "INSUFFICIENT_ASSURANCE"
+
     async def test_access_log_pages(self, client: Client, demo: None) -> None:
         chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
         for _ in range(5):

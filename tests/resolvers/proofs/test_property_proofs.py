@@ -194,6 +194,24 @@ class TestLimits:
         missing = await client.gql(PROOF, {"id": str(uuid.uuid4())}, token=bank)
         assert theirs["data"] == missing["data"]
 
+    async def test_requests_are_rate_limited_per_client(self, client: Client, demo: None
+                                                        ) -> None:
+        """A client asks at most its registered ``rate_per_minute``; then RATE_LIMITED,
+        and nothing more reaches the citizen's pending list."""
+        from api.models import ApiClient
+
+        school = await _client_token(client, SCHOOL)
+        await ApiClient.filter(id=SCHOOL[0]).update(rate_per_minute=2)
+        chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
+        code = (await client.gql(SHARE, token=chen))["data"]["myShareCode"]["code"]
+        ask = {"i": {"subjectCode": code, "purpose": "SCHOOL_ENROLMENT",
+                     "question": "HOLDS_RESIDENCE_IN_DISTRICT", "district": "440604"}}
+        bodies = [await client.gql(REQUEST, ask, token=school) for _ in range(3)]
+        assert [b["data"]["requestPropertyProof"]["__typename"] for b in bodies[:2]] == [
+            "ProofRequested"] * 2
+        assert bodies[2]["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        assert await ProofRequest.all().count() == 2
+
     async def test_every_step_in_access_log_and_audit(self, client: Client, demo: None) -> None:
         school = await _client_token(client, SCHOOL)
         chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
@@ -337,6 +355,18 @@ class TestClientAuth:
         assert bad.json()["error"] == "invalid_client"
         other = await client.http.post("/oauth/token", data={"grant_type": "password"})
         assert other.status_code == 401
+
+    async def test_secrets_are_refused_in_production(self, client: Client) -> None:
+        """A shared secret is a development convenience: production clients sign."""
+        settings = client.state.settings
+        await _client_token(client, SCHOOL)  # works outside production
+        settings.app_env = type(settings.app_env)("production")
+        assert settings.is_production
+        resp = await client.http.post("/oauth/token", data={
+            "grant_type": "client_credentials", "client_id": SCHOOL[0],
+            "client_secret": "s3cret-dev"})
+        assert resp.status_code == 401
+        assert resp.json()["error"] == "invalid_client"
 
     async def test_signed_assertion_single_use(self, client: Client, settings) -> None:  # type: ignore[no-untyped-def]
         key = ec.generate_private_key(ec.SECP256R1())

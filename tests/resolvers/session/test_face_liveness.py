@@ -211,6 +211,19 @@ class TestKioskCapture:
         r = await _complete(client, ch, image, kiosk=_signed(kiosk, ch, image, name, number))
         assert r["__typename"] == "AssertionInvalid"
 
+    async def test_only_the_public_half_of_the_key_is_stored(self, kiosk: dict) -> None:
+        """The private key leaves once, in the provisioning link; the row cannot sign."""
+        import json
+
+        from api.models import Kiosk
+
+        row = await Kiosk.get(id=kiosk["id"])
+        assert "PUBLIC KEY" in row.public_key_pem
+        stored = json.dumps({k: str(v) for k, v in (await Kiosk.filter(id=kiosk["id"]).values()
+                                                     )[0].items()})
+        assert kiosk["jwk"]["d"] not in stored
+        assert "PRIVATE" not in stored
+
     async def test_kiosk_signature_only_on_the_kiosk_channel(
             self, client: Client, people: dict, faces_dir: Path, kiosk: dict,
             production_policy: None) -> None:

@@ -95,6 +95,20 @@ class TestRefresh:
                       if b["data"]["refreshSession"]["__typename"] == "SessionRefreshed")
         assert (await client.gql(ME, token=winner["accessToken"]))["data"]["me"]
 
+    async def test_access_tokens_last_15_minutes_and_sessions_30_days(
+            self, client: Client) -> None:
+        """The default lifetimes: an access token 15 minutes, a refresh family 30 days."""
+        import jwt
+
+        from api.models import LoginSession
+
+        tokens = await _login(client)
+        claims = jwt.decode(tokens["accessToken"], options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 15 * 60 == tokens["expiresIn"]
+        session = await LoginSession.get()
+        assert abs((session.expires_at - session.created_at).total_seconds()
+                   - 30 * 24 * 3600) < 5
+
     async def test_garbage_refresh_token(self, client: Client) -> None:
         for t in ["", "rt1.zz.yy", "x" * 500, "rt1.00000000000000000000000000000000." + "a" * 43]:
             body = await client.gql(REFRESH, {"t": t})
