@@ -64,7 +64,7 @@ from servers import free_port, http, serve, uvicorn_options, wait_ready
 
 BENCH = Path(__file__).resolve().parent
 FACES = REPO / "tests" / "fixtures" / "faces"
-CONSENT = "2026-01"
+CONSENT = "2026-12"
 # The demo citizens whose register photo is a fixture face (mock_providers.datagen.demo).
 PEOPLE = (
     ("person_a", "陈志强", "440604196603129119"),

@@ -134,7 +134,7 @@ def face_login(server: ServerProcess, name: str = "陈志强", id_number: str = 
         return dict(r.json()["data"])
 
     challenge = gql(_START, {"i": {"name": name, "idNumber": id_number, "channel": "FOSHANTONG",
-                                   "consentVersion": "2026-01"}})
+                                   "consentVersion": "2026-12"}})
     image = base64.b64encode(photo.read_bytes()).decode()
     done = gql(_COMPLETE, {"i": {"challengeId": challenge["startFaceLogin"]["challengeId"],
                                  "image": image}})

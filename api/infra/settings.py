@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     challenge_ttl_seconds: int = 120
     sms_code_ttl_seconds: int = 300
     sms_code_attempts: int = 3
-    biometric_consent_version: str = "2026-01"
+    biometric_consent_version: str = "2026-12"
     max_failed_attempts: int = 5
     failure_window_seconds: int = 15 * 60
     lockout_seconds: int = 15 * 60

@@ -18,7 +18,7 @@ let reference = null;      // halls, service items, rating levels (public)
  * from the card read until the face login finishes, never longer. */
 export const state = {
   card: null,              // {name, idNumber, masked}
-  consentVersion: "2026-01",
+  consentVersion: "2026-12",
   citizen: null,           // {maskedName, maskedIdNumber}
   task: null,              // the task chosen before logging in
 };
@@ -142,7 +142,7 @@ export function logout(reason = "user") {
     state.card = null;
     state.citizen = null;
     state.task = null;
-    state.consentVersion = "2026-01";
+    state.consentVersion = "2026-12";
     elder.set(false); // the next person at this terminal chooses again
     document.getElementById("idle").hidden = true;
     await show("home");

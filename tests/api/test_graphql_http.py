@@ -70,9 +70,9 @@ class TestVariableErrors:
         selfie = base64.b64encode(b"\xff\xd8\xff\xe0 a face " * 200).decode()
         cases = [
             (self.LOGIN, {"i": {"name": "陈志强", "idNumber": ID_NUMBER, "channel": "NOPE",
-                                "consentVersion": "2026-01"}}),
+                                "consentVersion": "2026-12"}}),
             (self.LOGIN, {"i": {"nmae": "陈志强", "idNumber": ID_NUMBER, "channel": "FOSHANTONG",
-                                "consentVersion": "2026-01"}}),
+                                "consentVersion": "2026-12"}}),
             (self.LOGIN, {"i": {"name": 5, "idNumber": ID_NUMBER}}),
             (self.FACE, {"i": {"challengeId": 7, "image": selfie}}),
             (self.FACE, {"i": {"challengeId": "c", "image": [selfie]}}),

@@ -98,7 +98,7 @@ async def test_a_huge_name_never_reaches_the_store(client: Client) -> None:
     before = await client.state.kv.dbsize()
     body = await client.gql(START, {"i": {"name": "陈" * (9 * 1024 * 1024 // 3),
                                           "idNumber": CHEN[1], "channel": "FOSHANTONG",
-                                          "consentVersion": "2026-01"}})
+                                          "consentVersion": "2026-12"}})
     _too_long(body, "StartFaceLoginInput.name", 64)
     assert await client.state.kv.dbsize() == before
 

@@ -224,7 +224,7 @@ class TestBlindIndex:
                               properties=1)
             digest = old.blind_index(number)
             await Consent.create(id=uuid.uuid4(), id_number_hash=digest, kind="BIOMETRIC",
-                                 version="2026-01", channel="KIOSK", granted_at=datetime.now(UTC))
+                                 version="2026-12", channel="KIOSK", granted_at=datetime.now(UTC))
             await DataAccess.create(id=uuid.uuid4(), subject_hash=digest, accessor_kind="SELF",
                                     accessor_name="本人", channel="FOSHANTONG", purpose="VIEW",
                                     scope="HOLDINGS", at=datetime.now(UTC))

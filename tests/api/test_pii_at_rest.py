@@ -41,7 +41,7 @@ async def _journey(client: Client, faces: Path) -> list[str]:
     await seed_demo(client)
     selfie = _b64((faces / "person_a" / "selfie_1.jpg").read_bytes())
     start = {"name": CHEN_NAME, "idNumber": CHEN_ZHIQIANG, "channel": "FOSHANTONG",
-             "consentVersion": "2026-01"}
+             "consentVersion": "2026-12"}
     ch = (await client.gql(START, {"input": start}))["data"]["startFaceLogin"]
     face = (await client.gql(COMPLETE, {"input": {"challengeId": ch["challengeId"],
                                                   "image": selfie}}))["data"]["completeFaceLogin"]

@@ -175,7 +175,7 @@ class DemoServer(ServerProcess):
         path = photo if isinstance(photo, Path) else FACES / photo
         selfie = unique_jpeg(path.read_bytes())
         start = self.gql(_START_FACE, {"input": {"name": name, "idNumber": id_number,
-                                                 "channel": channel, "consentVersion": "2026-01"}})
+                                                 "channel": channel, "consentVersion": "2026-12"}})
         challenge = start["data"]["startFaceLogin"]
         assert challenge["__typename"] == "FaceChallenge", start
         done = self.gql(_COMPLETE_FACE, {"input": {

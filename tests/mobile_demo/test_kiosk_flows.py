@@ -92,7 +92,7 @@ def test_demo_card_face_login_then_logout_revokes_the_session(
     shot(kiosk, "kiosk-card")
     card.click()
     kiosk.locator("[data-test=consent-text]").wait_for()
-    assert "2026-01" in kiosk.inner_text("[data-test=title] + .lead")
+    assert "2026-12" in kiosk.inner_text("[data-test=title] + .lead")
     shot(kiosk, "kiosk-consent")
     kiosk.click("[data-test=consent-agree]")
     kiosk.locator("[data-test=capture]:enabled").wait_for()

@@ -80,7 +80,7 @@ def test_persisted_operation_from_the_page(demo_server: Any, phone: Any) -> None
 def _face_login(server: Any, frame: bytes) -> dict[str, Any]:
     start = server.gql(
         """mutation { startFaceLogin(input: {name: "陈志强", idNumber: "440604196603129119",
-           channel: FOSHANTONG, consentVersion: "2026-01"}) {
+           channel: FOSHANTONG, consentVersion: "2026-12"}) {
            __typename ... on FaceChallenge { challengeId } } }""")["data"]["startFaceLogin"]
     return server.gql(
         """mutation ($input: CompleteFaceLoginInput!) { completeFaceLogin(input: $input) {

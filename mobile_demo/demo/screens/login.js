@@ -9,7 +9,7 @@ import { state } from "../state.js";
 import { openCamera, captureFrame, photoFromFile } from "../camera.js";
 
 const CHANNEL = "FOSHANTONG";
-let consentVersion = "2026-01"; // ConsentRequired.currentVersion replaces it
+let consentVersion = "2026-12"; // ConsentRequired.currentVersion replaces it
 
 let consentNotice = null; // the server's current 告知书, read once (BiometricConsentNotice)
 

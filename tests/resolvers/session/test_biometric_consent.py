@@ -45,7 +45,7 @@ async def test_recorded_when_the_same_caller_completes_with_a_match(
     assert r["__typename"] == "LoginSuccess"
     row = await Consent.get(kind="BIOMETRIC", withdrawn_at=None)
     assert row.id_number_hash == client.state.vault.blind_index(people["person_a"][1])
-    assert row.version == "2026-01"
+    assert row.version == "2026-12"
 
 
 async def test_anonymous_start_after_withdrawal_does_not_revive_consent(
@@ -85,3 +85,16 @@ async def test_withdrawal_forgets_templates_and_ends_face_sessions(
     assert gone["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     kept = await client.gql(ME, token=sms["accessToken"])
     assert kept["data"]["me"]["assuranceLevel"] == "L1"
+
+
+def test_current_notice_tells_what_is_kept_and_for_how_long() -> None:
+    """The notice a citizen agrees to names every kind of face information the
+    code keeps, with the periods the code uses (PIPL art. 17, 30)."""
+    from api.infra.settings import Settings
+    from api.services.session import consent, face_memory
+
+    settings = Settings()
+    text = "".join(consent.current(settings.biometric_consent_version).paragraphs)
+    assert f"最长 {face_memory._TEMPLATE_TTL_SECONDS // 86400} 天" in text
+    assert f"最近 {settings.face_selfie_history} 次自拍的人脸特征值" in text
+    assert "撤回后我们立即删除" in text

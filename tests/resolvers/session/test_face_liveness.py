@@ -153,7 +153,7 @@ async def kiosk(client: Client) -> dict:
 async def _kiosk_start(client: Client, name: str, number: str) -> dict:
     body = await client.gql("""mutation ($input: StartFaceLoginInput!) { startFaceLogin(input: $input) {
       __typename ... on FaceChallenge { challengeId nonce } } }""", {"input": {
-        "name": name, "idNumber": number, "channel": "KIOSK", "consentVersion": "2026-01"}})
+        "name": name, "idNumber": number, "channel": "KIOSK", "consentVersion": "2026-12"}})
     return body["data"]["startFaceLogin"]
 
 

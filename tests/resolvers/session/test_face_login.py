@@ -36,7 +36,7 @@ mutation ($input: CompleteFaceLoginInput!) { completeFaceLogin(input: $input) {
   ... on ReplayDetected { attemptsLeft }
   ... on AccountLocked { retryAfterSeconds }
 } }"""
-CONSENT = "2026-01"
+CONSENT = "2026-12"
 # Five different photos, none of person_c: wrong faces that are not replays of each other.
 WRONG_FACES = ["person_b/selfie_1.jpg", "person_a/selfie_1.jpg", "person_d/selfie_1.jpg",
                "person_b/reference.jpg", "person_a/reference.jpg"]

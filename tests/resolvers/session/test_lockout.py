@@ -79,7 +79,7 @@ async def test_wrong_names_lock_only_the_attackers_own_pair(client: Client,
         assert await _owner_sms_login(home, owner) == "LoginSuccess"
         face = await home.gql(START, {"input": {"name": owner.name, "idNumber": owner.id_number,
                                                 "channel": "FOSHANTONG",
-                                                "consentVersion": "2026-01"}})
+                                                "consentVersion": "2026-12"}})
         assert face["data"]["startFaceLogin"]["__typename"] == "FaceChallenge"
 
 
@@ -95,7 +95,7 @@ async def test_wrong_faces_for_a_real_pair_lock_the_face_route_and_leave_sms_ope
             for f in WRONG_FACES:
                 ch = (await attacker.gql(START, {"input": {
                     "name": owner.name, "idNumber": owner.id_number, "channel": "FOSHANTONG",
-                    "consentVersion": "2026-01"}}))["data"]["startFaceLogin"]
+                    "consentVersion": "2026-12"}}))["data"]["startFaceLogin"]
                 if ch["__typename"] != "FaceChallenge":
                     kinds.append(ch["__typename"])
                     break
@@ -108,7 +108,7 @@ async def test_wrong_faces_for_a_real_pair_lock_the_face_route_and_leave_sms_ope
     async with from_address("198.51.100.30") as home:
         face = await home.gql(START, {"input": {"name": owner.name, "idNumber": owner.id_number,
                                                 "channel": "FOSHANTONG",
-                                                "consentVersion": "2026-01"}})
+                                                "consentVersion": "2026-12"}})
         locked = face["data"]["startFaceLogin"]
         assert locked["__typename"] == "AccountLocked"
         assert "短信验证码" in locked["message"]

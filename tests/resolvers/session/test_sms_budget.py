@@ -92,6 +92,6 @@ async def test_face_start_has_the_same_floor(client: Client) -> None:
     started = time.monotonic()
     body = await client.gql(START, {"input": {"name": p.name, "idNumber": p.id_number,
                                               "channel": "FOSHANTONG",
-                                              "consentVersion": "2026-01"}})
+                                              "consentVersion": "2026-12"}})
     assert body["data"]["startFaceLogin"]["__typename"] == "FaceChallenge"
     assert time.monotonic() - started >= 0.3
