@@ -82,6 +82,18 @@ class Settings(BaseSettings):
     # 模拟短信 panel. Off unless asked for (scripts/serve does), never in production.
     dev_sms_inbox: bool = False
 
+    # Provider implementations (api/providers/container.py): the name every
+    # provider uses, exceptions per provider ("identity=gab,sms=gateway"), the
+    # packages that register names, and whether production may run on mocks.
+    providers: str = "mock"
+    provider_overrides: Annotated[dict[str, str], NoDecode] = {}
+    provider_packages: Annotated[list[str], NoDecode] = ["mock_providers.adapters"]
+    allow_mock_providers: bool = False
+    # The mocks' tables live in a database of their own, never the app's. Unset:
+    # a file beside the app's SQLite file (fsreg-mock.sqlite3), or the database
+    # "<name>_mock" on the app's PostgreSQL server (``migrate`` creates it).
+    mock_database_url: str = ""
+
     # Sessions (RELIABILITY R2).
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
@@ -174,11 +186,22 @@ class Settings(BaseSettings):
     walk_in_per_citizen_per_day: int = 2
     walk_in_per_kiosk_per_day: int = 300
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "provider_packages", mode="before")
     @classmethod
-    def _split_proxies(cls, value: Any) -> Any:
+    def _split_lists(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("provider_overrides", mode="before")
+    @classmethod
+    def _split_overrides(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            pairs = [v.split("=", 1) for v in value.split(",") if v.strip()]
+            if any(len(p) != 2 for p in pairs):
+                raise ValueError("FSREG_PROVIDER_OVERRIDES is provider=name pairs, "
+                                 "comma-separated (identity=gab,sms=gateway)")
+            return {k.strip(): v.strip() for k, v in pairs}
         return value
 
     @model_validator(mode="after")

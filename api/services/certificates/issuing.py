@@ -34,9 +34,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from api.infra import limits
+from api.infra.db import in_transaction
 from api.infra.state import AppState
 from api.models import Certificate, Citizen
 from api.providers.registry import Holding
