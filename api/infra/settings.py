@@ -7,6 +7,7 @@ The four deployment knobs keep their conventional names (``APP_ENV``,
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -218,9 +219,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _face_trust(self) -> Settings:
-        from api.http.client_address import parse_networks
-
-        parse_networks(self.trusted_proxies)  # a bad CIDR fails here, at start-up
+        # A bad CIDR fails here, at start-up (api/http/client_address.py reads them;
+        # settings import nothing of the HTTP layer).
+        for entry in self.trusted_proxies:
+            ipaddress.ip_network(entry.strip(), strict=False)
         return self
 
     @property
