@@ -7,76 +7,27 @@ nothing until a mock is chosen.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import Any
 
-from api.providers.adapters import AdapterEnv, AdapterRegistry, Implementation, Storage
+from api.providers.adapters import AdapterEnv, AdapterRegistry, Factory, Implementation, Storage
 from mock_providers.storage import APP, CONNECTION
 
-
-def _identity(env: AdapterEnv) -> Any:
-    from mock_providers.identity import MockIdentityProvider
-
-    return MockIdentityProvider(env.vault)
-
-
-def _registry(env: AdapterEnv) -> Any:
-    from mock_providers.registry import MockRegistryProvider
-
-    return MockRegistryProvider(env.vault)
+# What each mock's constructor takes from the environment, by name.
+_NEEDS: dict[str, Callable[[AdapterEnv], Any]] = {
+    "vault": lambda env: env.vault,
+    "keys_dir": lambda env: env.keys_dir,
+    "seal_dir": lambda env: env.var_dir / "seal",
+}
 
 
-def _sms(env: AdapterEnv) -> Any:
-    from mock_providers.outbox import MockSmsGateway
+def _lazy(module: str, cls: str, *needs: str) -> Factory:
+    def build(env: AdapterEnv) -> Any:
+        made = getattr(importlib.import_module(f"mock_providers.{module}"), cls)
+        return made(*(_NEEDS[n](env) for n in needs))
 
-    return MockSmsGateway(env.vault)
-
-
-def _rating(_: AdapterEnv) -> Any:
-    from mock_providers.outbox import MockRatingPlatform
-
-    return MockRatingPlatform()
-
-
-def _assertions(env: AdapterEnv) -> Any:
-    from mock_providers.assertion import MockPlatformAssertions
-
-    return MockPlatformAssertions(env.keys_dir)
-
-
-def _seal(env: AdapterEnv) -> Any:
-    from mock_providers.seal import LocalSealProvider
-
-    return LocalSealProvider(env.var_dir / "seal")
-
-
-def _archive(_: AdapterEnv) -> Any:
-    from mock_providers.archive import MockAuditArchive
-
-    return MockAuditArchive()
-
-
-def _contracts(env: AdapterEnv) -> Any:
-    from mock_providers.contracts import MockContractFilings
-
-    return MockContractFilings(env.vault)
-
-
-def _civil(env: AdapterEnv) -> Any:
-    from mock_providers.civil import MockCivilAffairs
-
-    return MockCivilAffairs(env.vault)
-
-
-def _licences(env: AdapterEnv) -> Any:
-    from mock_providers.licences import MockLicenceLibrary
-
-    return MockLicenceLibrary(env.vault)
-
-
-def _banks(_: AdapterEnv) -> Any:
-    from mock_providers.banks import MockBankConfirmations
-
-    return MockBankConfirmations()
+    return build
 
 
 def _keyed() -> Any:
@@ -87,10 +38,19 @@ def _keyed() -> Any:
 
 MOCK = Implementation(
     name="mock",
-    factories={"identity": _identity, "registry": _registry, "sms": _sms, "rating": _rating,
-               "assertions": _assertions, "seal": _seal, "archive": _archive,
-               "contracts": _contracts, "civil": _civil, "licences": _licences,
-               "banks": _banks},
+    factories={
+        "identity": _lazy("identity", "MockIdentityProvider", "vault"),
+        "registry": _lazy("registry", "MockRegistryProvider", "vault"),
+        "sms": _lazy("outbox", "MockSmsGateway", "vault"),
+        "rating": _lazy("outbox", "MockRatingPlatform"),
+        "assertions": _lazy("assertion", "MockPlatformAssertions", "keys_dir"),
+        "seal": _lazy("seal", "LocalSealProvider", "seal_dir"),
+        "archive": _lazy("archive", "MockAuditArchive"),
+        "contracts": _lazy("contracts", "MockContractFilings", "vault"),
+        "civil": _lazy("civil", "MockCivilAffairs", "vault"),
+        "licences": _lazy("licences", "MockLicenceLibrary", "vault"),
+        "banks": _lazy("banks", "MockBankConfirmations"),
+    },
     stand_in=True,
     storage=Storage(label=APP, models=("mock_providers.models",
                                        "mock_providers.department_models"),

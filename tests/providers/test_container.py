@@ -4,7 +4,6 @@ implementations, so a real adapter is a package and a configuration change."""
 from __future__ import annotations
 
 import asyncio
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,27 +14,16 @@ import pytest
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.infra.keys import generate_keyring_document
 from api.infra.settings import ROOT, ConfigurationError, Env, Settings
 from api.providers import container
 from mock_providers.identity import MockIdentityProvider
 from mock_providers.registry import MockRegistryProvider
+from tests.api.test_production_config import PG, REDIS, _prod_keys
 from tests.conftest import Leg, running
 from tests.providers.fake_adapters import FakeIdentity, QuietSmsGateway
 from tests.serverproc import clean_env
 
 FAKE = ["mock_providers.adapters", "tests.providers.fake_adapters"]
-PG = "postgres://postgres@127.0.0.1:5432/fsreg_prod_check"
-REDIS = "redis://127.0.0.1:6379/0"
-
-
-def _prod_keys(tmp_path: Path) -> Path:
-    keys = tmp_path / "prod-keys"
-    keys.mkdir()
-    doc = generate_keyring_document("production")
-    doc.pop("generated_for")
-    (keys / "keyring.json").write_text(json.dumps(doc))
-    return keys
 
 
 class TestChoosing:
@@ -94,17 +82,6 @@ class TestProduction:
         with pytest.raises(ConfigurationError, match="FSREG_ALLOW_MOCK_PROVIDERS=true"):
             create_app(Settings(**values))
         assert create_app(Settings(**values, allow_mock_providers=True)) is not None
-
-    async def test_serve_exits_2_naming_the_mocks(self, tmp_path: Path) -> None:
-        env = clean_env()
-        env.update({"APP_ENV": "production", "DATABASE_URL": PG, "REDIS_URL": REDIS,
-                    "FSREG_KEYS_DIR": str(_prod_keys(tmp_path)), "FSREG_VAR_DIR": str(tmp_path)})
-        proc = await asyncio.to_thread(
-            subprocess.run, [sys.executable, "-m", "api", "serve", "--port", "1"], cwd=ROOT,
-            env=env, capture_output=True, text=True, timeout=60)
-        assert proc.returncode == 2, (proc.stdout, proc.stderr)
-        assert "would be served by mock providers" in proc.stderr
-        assert "Traceback" not in proc.stderr
 
 
 class TestDevInbox:
