@@ -1,4 +1,5 @@
-"""What a provider package registers: factories by name, and the tables it keeps.
+"""The providers the platform asks (``Providers``), and what a provider package
+registers: factories by name, and the tables it keeps.
 
 A package named in ``FSREG_PROVIDER_PACKAGES`` has a function
 ``register(adapters: AdapterRegistry) -> None`` that adds one or more
@@ -11,16 +12,41 @@ the platform. This module is the boundary: it imports nothing of the app.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from api.providers.archive import AuditArchive
+from api.providers.assertion import PlatformAssertionVerifier
+from api.providers.banks import BankConfirmations
+from api.providers.civil import CivilAffairsProvider
+from api.providers.contracts import ContractFilings
+from api.providers.identity import IdentityProvider
 from api.providers.keyed import BlindIndexField, EncryptedColumn
+from api.providers.licences import ELicenceLibrary
+from api.providers.messaging import RatingPlatform, SmsGateway
+from api.providers.registry import RegistryProvider
+from api.providers.seal import SealProvider
 from api.providers.vault import PersonalDataVault
 
-# The providers the platform asks (the fields of container.Providers).
-KINDS = ("identity", "registry", "sms", "rating", "assertions", "seal", "archive", "contracts",
-         "civil", "licences", "banks")
+
+@dataclass
+class Providers:
+    identity: IdentityProvider
+    registry: RegistryProvider
+    sms: SmsGateway
+    rating: RatingPlatform
+    assertions: PlatformAssertionVerifier
+    seal: SealProvider
+    archive: AuditArchive
+    contracts: ContractFilings  # 住建 网签备案
+    civil: CivilAffairsProvider  # 民政 marriages and deaths
+    licences: ELicenceLibrary  # provincial 电子证照 library
+    banks: BankConfirmations  # mortgagees' repayment confirmations
+
+
+# The providers by the names settings use (FSREG_PROVIDER_OVERRIDES=identity=...).
+KINDS = tuple(f.name for f in fields(Providers))
 
 
 @dataclass(frozen=True)

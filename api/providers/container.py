@@ -12,37 +12,18 @@ from __future__ import annotations
 
 import functools
 import importlib
-from dataclasses import dataclass
 from typing import Any
 
 from api.infra.settings import ConfigurationError, Settings
-from api.providers.adapters import KINDS, AdapterEnv, AdapterRegistry, Implementation, Storage
-from api.providers.archive import AuditArchive
-from api.providers.assertion import PlatformAssertionVerifier
-from api.providers.banks import BankConfirmations
-from api.providers.civil import CivilAffairsProvider
-from api.providers.contracts import ContractFilings
-from api.providers.identity import IdentityProvider
-from api.providers.licences import ELicenceLibrary
-from api.providers.messaging import RatingPlatform, SmsGateway
-from api.providers.registry import RegistryProvider
-from api.providers.seal import SealProvider
+from api.providers.adapters import (
+    KINDS,
+    AdapterEnv,
+    AdapterRegistry,
+    Implementation,
+    Providers,
+    Storage,
+)
 from api.providers.vault import PersonalDataVault
-
-
-@dataclass
-class Providers:
-    identity: IdentityProvider
-    registry: RegistryProvider
-    sms: SmsGateway
-    rating: RatingPlatform
-    assertions: PlatformAssertionVerifier
-    seal: SealProvider
-    archive: AuditArchive
-    contracts: ContractFilings  # 住建 网签备案
-    civil: CivilAffairsProvider  # 民政 marriages and deaths
-    licences: ELicenceLibrary  # provincial 电子证照 library
-    banks: BankConfirmations  # mortgagees' repayment confirmations
 
 
 @functools.cache
@@ -58,7 +39,10 @@ def _registry(packages: tuple[str, ...]) -> AdapterRegistry:
         if not callable(register):
             raise ConfigurationError(f"FSREG_PROVIDER_PACKAGES: {name!r} has no "
                                      "register(adapters) function")
-        register(adapters)
+        try:
+            register(adapters)
+        except ValueError as exc:  # a name registered twice, an unknown provider
+            raise ConfigurationError(f"FSREG_PROVIDER_PACKAGES: {name}: {exc}") from exc
     return adapters
 
 

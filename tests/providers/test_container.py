@@ -30,7 +30,7 @@ class TestChoosing:
     def test_every_provider_is_a_mock_by_default(self) -> None:
         chosen = container.chosen(Settings(app_env=Env.TEST))
         assert {i.name for i in chosen.values()} == {"mock"}
-        assert set(chosen) == set(container.Providers.__dataclass_fields__)
+        assert set(chosen) == set(container.Providers.__dataclass_fields__)  # every provider
 
     async def test_an_override_swaps_one_provider_by_configuration(
             self, leg: Leg, tmp_path: Path, shared_face_pool: Any) -> None:
