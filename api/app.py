@@ -38,7 +38,7 @@ from api.infra.settings import (
     refusal_message,
 )
 from api.infra.state import AppState
-from api.providers.container import build_providers
+from api.providers import container
 from api.services.session import consent
 from auth.backend import TokenBackend
 
@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
     # Fail at construction, before a port is bound, when keys are missing or
     # are development keys in production (RELIABILITY 22).
     keyring = load_keyring(settings)
+    container.check(settings)  # unknown provider names, mocks in production
     if settings.biometric_consent_version not in consent.NOTICES:
         raise RuntimeError(f"no notice text for biometric_consent_version "
                            f"{settings.biometric_consent_version!r} (api/services/consent.py)")
@@ -129,7 +130,8 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
         pool = face_pool or FacePool(FaceSettings.from_settings(settings))
         async with RegisterTortoise(app, config=tortoise_config(settings, serving=True)):
             app.state.fsreg = AppState(settings=settings, keyring=keyring, vault=vault, kv=kv,
-                                       providers=build_providers(settings, vault), face=pool)
+                                       providers=container.build_providers(settings, vault),
+                                       face=pool)
             await _startup_notices(settings)
             syncer = start_register_sync(app.state.fsreg)
             try:

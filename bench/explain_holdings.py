@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 
 
 class Capture(logging.Handler):
@@ -37,6 +36,7 @@ async def main(person: int, repeat: int) -> None:
     from tortoise import Tortoise
 
     from api.cli.main import _vault, database
+    from api.infra.db import mock_db_url
     from api.infra.settings import get_settings
     from mock_providers.datagen.people import person_spec
     from mock_providers.registry import MockRegistryProvider
@@ -52,7 +52,7 @@ async def main(person: int, repeat: int) -> None:
         log.removeHandler(cap)
         await Tortoise.close_connections()
     print(f"person {person}: {len(holdings)} properties, {len(cap.queries)} SELECTs\n")  # noqa: T201
-    url = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    url = mock_db_url(settings).replace("postgres://", "postgresql://", 1)  # the mocks' database
     conn = await asyncpg.connect(url, timeout=10)
     try:
         for query, values in cap.queries:

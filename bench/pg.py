@@ -51,6 +51,8 @@ def ensure_database(url: str) -> bool:
 
 
 def drop_database(url: str) -> None:
+    """The database and the mock providers' beside it (``<name>_mock``, made by migrate)."""
     admin, name = _parts(url)
-    _own(name)
-    asyncio.run(_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    for db in (name, f"{name}_mock"):
+        _own(db)
+        asyncio.run(_exec(admin, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))

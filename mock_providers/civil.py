@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from tortoise.transactions import in_transaction
-
 from api.providers.answers import sealed
 from api.providers.civil import (
     DIVORCED,
@@ -18,6 +16,7 @@ from api.providers.civil import (
 )
 from api.providers.vault import PersonalDataVault, canonical_id_number
 from mock_providers.department_models import DeathRow, MarriageRow
+from mock_providers.storage import transaction
 
 MARRIAGE_TABLE, DEATH_TABLE = "mock_civil_marriage", "mock_civil_death"
 NAMESPACE = uuid.UUID("0d7e3b1c-5a8f-4f0e-9c61-2b3a4d5e6f70")
@@ -82,7 +81,7 @@ class MockCivilAffairs:
                 married_on=married_on))
         if await MarriageRow.filter(id__in=[r.id for r in rows]).exists():
             return False
-        async with in_transaction() as tx:
+        async with transaction() as tx:
             await MarriageRow.bulk_create(rows, using_db=tx)
         return True
 

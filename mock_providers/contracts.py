@@ -7,13 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from tortoise.transactions import in_transaction
-
 from api.providers.answers import sealed
 from api.providers.contracts import FILED, ContractParty, FiledContract
 from api.providers.vault import PersonalDataVault, canonical_id_number
 from mock_providers.datagen.specs import ContractSpec
 from mock_providers.department_models import ContractPartyRow, FiledContractRow
+from mock_providers.storage import transaction
 
 __all__ = ["ContractSpec", "MockContractFilings"]
 
@@ -92,7 +91,7 @@ class MockContractFilings:
         contracts, parties = self.build_rows(s for s in specs if s.filing_no not in known)
         if not contracts:
             return 0
-        async with in_transaction() as tx:
+        async with transaction() as tx:
             await FiledContractRow.bulk_create(contracts, using_db=tx)
             await ContractPartyRow.bulk_create(parties, using_db=tx)
         return len(contracts)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from api.infra.crypto import PiiVault
 from api.providers import idnumber
 from api.providers.identity import Particulars, Person
+from api.providers.vault import PersonalDataVault
 from mock_providers.identity_history import IdentityHistory
 from mock_providers.models import IdentityRecord
 
@@ -15,7 +15,7 @@ TABLE = "mock_identity"
 
 
 class MockIdentityProvider:
-    def __init__(self, vault: PiiVault) -> None:
+    def __init__(self, vault: PersonalDataVault) -> None:
         self._vault = vault
         self.history = IdentityHistory(vault)
 

@@ -1,9 +1,10 @@
-"""The mock systems' encrypted and blind-indexed columns, for the key jobs
-(api/keyjobs/columns.py explains the fields)."""
+"""The mock systems' encrypted and blind-indexed columns, for the key jobs:
+plain descriptions (``api.providers.keyed``) that the platform's key jobs adapt
+(api/infra/keyjobs/columns.py explains the fields)."""
 
 from __future__ import annotations
 
-from api.infra.keyjobs.columns import BlindIndexColumn, EncryptedColumn, _dec
+from api.providers.keyed import BlindIndexField, EncryptedColumn
 from mock_providers.civil import DEATH_TABLE, MARRIAGE_TABLE
 from mock_providers.contracts import PARTY_TABLE
 from mock_providers.department_models import (
@@ -51,22 +52,14 @@ ENCRYPTED: list[EncryptedColumn] = [
     EncryptedColumn(LicenceHolderRow, "id_number_enc", LICENCE_HOLDER, "id_number"),
 ]
 
-BLIND_INDEXES: list[BlindIndexColumn] = [
-    BlindIndexColumn(IdentityRecord, "id_number_hash",
-                     plaintext=_dec(IDENTITY, "id_number", "id_number_enc")),
-    BlindIndexColumn(RegisterHolder, "holder_hash",
-                     plaintext=_dec(HOLDER_TABLE, "id_number", "id_number_enc")),
-    BlindIndexColumn(RegisterEvent, "holder_hashes", many=True),
-    BlindIndexColumn(FormerIdNumber, "id_number_hash",
-                     plaintext=_dec(FORMER_TABLE, "id_number", "id_number_enc")),
-    BlindIndexColumn(RegisterObjector, "party_hash",
-                     plaintext=_dec(OBJECTOR_TABLE, "id_number", "id_number_enc")),
-    BlindIndexColumn(ContractPartyRow, "party_hash",
-                     plaintext=_dec(PARTY_TABLE, "id_number", "id_number_enc")),
-    BlindIndexColumn(MarriageRow, "person_hash",
-                     plaintext=_dec(MARRIAGE_TABLE, "id_number", "id_number_enc")),
-    BlindIndexColumn(DeathRow, "person_hash",
-                     plaintext=_dec(DEATH_TABLE, "id_number", "id_number_enc")),
-    BlindIndexColumn(LicenceHolderRow, "holder_hash",
-                     plaintext=_dec(LICENCE_HOLDER, "id_number", "id_number_enc")),
+BLIND_INDEXES: list[BlindIndexField] = [
+    BlindIndexField(IdentityRecord, "id_number_hash", source="id_number_enc"),
+    BlindIndexField(RegisterHolder, "holder_hash", source="id_number_enc"),
+    BlindIndexField(RegisterEvent, "holder_hashes", many=True),
+    BlindIndexField(FormerIdNumber, "id_number_hash", source="id_number_enc"),
+    BlindIndexField(RegisterObjector, "party_hash", source="id_number_enc"),
+    BlindIndexField(ContractPartyRow, "party_hash", source="id_number_enc"),
+    BlindIndexField(MarriageRow, "person_hash", source="id_number_enc"),
+    BlindIndexField(DeathRow, "person_hash", source="id_number_enc"),
+    BlindIndexField(LicenceHolderRow, "holder_hash", source="id_number_enc"),
 ]

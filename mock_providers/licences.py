@@ -8,11 +8,11 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from api.providers.licences import LICENCE_TYPES, REVOKED, VALID, ELicence, LicenceConflict
 from api.providers.vault import PersonalDataVault, canonical_id_number
 from mock_providers.department_models import LicenceHolderRow, LicenceRow
+from mock_providers.storage import transaction
 
 HOLDER_TABLE = "mock_elicence_holder"
 
@@ -43,7 +43,7 @@ class MockLicenceLibrary:
     async def _insert(self, code: str, number: str, holders: list[str], issued_at: datetime,
                       pdf_sha256: str) -> None:
         lid = uuid.uuid4()
-        async with in_transaction() as tx:
+        async with transaction() as tx:
             await LicenceRow.create(id=lid, number=number, code=code, issued_at=issued_at,
                                     pdf_sha256=pdf_sha256, status=VALID,
                                     registered_at=datetime.now(UTC), using_db=tx)

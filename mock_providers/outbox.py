@@ -14,7 +14,8 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from api.infra.crypto import PiiVault
+from api.providers.messaging import SentMessage
+from api.providers.vault import PersonalDataVault
 from mock_providers.models import OutboxMessage
 
 TABLE = "mock_outbox"
@@ -24,7 +25,7 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
-def phone_of(vault: PiiVault, message: OutboxMessage) -> str | None:
+def phone_of(vault: PersonalDataVault, message: OutboxMessage) -> str | None:
     """The full number an SMS went to (tests and the dev tools only)."""
     if message.recipient_enc is None:
         return None
@@ -48,7 +49,7 @@ async def _put(channel: str, recipient: str, template: str, body: dict[str, Any]
 
 
 class MockSmsGateway:
-    def __init__(self, vault: PiiVault) -> None:
+    def __init__(self, vault: PersonalDataVault) -> None:
         self._vault = vault
 
     async def send(self, phone: str, template: str, params: dict[str, Any], *,
@@ -58,6 +59,12 @@ class MockSmsGateway:
 
         return await _put("SMS", mask_phone(phone), template, params, f"sms:{idempotency_key}",
                           recipient_enc=sealed)
+
+    async def recent(self, limit: int) -> list[SentMessage]:
+        """``api.providers.messaging.DevInbox``: the dev inbox and ``outbox`` command."""
+        rows = await OutboxMessage.filter(channel="SMS").order_by("-created_at").limit(limit)
+        return [SentMessage(at=m.created_at, to=mask_phone(m.recipient), template=m.template,
+                            body=dict(m.body or {})) for m in rows]
 
 
 class MockRatingPlatform:

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from api.providers.register_write import (
     AppliedOperation,
@@ -29,6 +28,7 @@ from mock_providers import register_ops
 from mock_providers.models import RegisterBatchRecord, RegisterEvent, RegisterRight, RegisterUnit
 from mock_providers.register_checks import check_against, check_shape
 from mock_providers.register_rows import HolderCodec, lock_unit, read_snapshot
+from mock_providers.storage import transaction
 
 _ATTEMPTS = 5
 
@@ -60,7 +60,7 @@ class RegisterWriter:
         raise RuntimeError("could not allocate register numbers for the batch")
 
     async def _once(self, batch: RegisterBatch, digest: str, guard: Guard) -> RegisterResult:
-        async with in_transaction() as tx:
+        async with transaction() as tx:
             unit = await lock_unit(tx, batch.unit_no)
             if unit is None:
                 raise UnknownUnit(batch.unit_no)

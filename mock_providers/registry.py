@@ -14,9 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from api.infra.crypto import PiiVault
 from api.providers import idnumber
 from api.providers.register_write import Guard, RegisterBatch, RegisterResult, UnitSnapshot
 from api.providers.registry import (
@@ -25,6 +23,7 @@ from api.providers.registry import (
     RegisterEventRecord,
     UnknownUnit,
 )
+from api.providers.vault import PersonalDataVault
 from mock_providers import numbering
 from mock_providers.models import (
     RegisterEncumbrance,
@@ -41,6 +40,7 @@ from mock_providers.register_rows import (
     read_snapshot,
 )
 from mock_providers.register_write import RegisterWriter
+from mock_providers.storage import transaction
 
 __all__ = ["HOLDER_TABLE", "MockRegistryProvider", "UnknownUnit"]
 ENCUMBRANCE_KINDS = {"MORTGAGE", "SEIZURE", "PRE_REGISTRATION", "OBJECTION"}
@@ -48,7 +48,7 @@ RELEASE_KINDS = {f"{k}_RELEASE": k for k in ENCUMBRANCE_KINDS}
 
 
 class MockRegistryProvider:
-    def __init__(self, vault: PiiVault) -> None:
+    def __init__(self, vault: PersonalDataVault) -> None:
         self._vault = vault
         self._codec = HolderCodec(vault)
         self._writer = RegisterWriter(vault)
@@ -141,7 +141,7 @@ class MockRegistryProvider:
 
     async def _record_event(self, unit_no: str, kind: str, detail: dict) -> RegisterEventRecord:
         now = datetime.now(UTC)
-        async with in_transaction() as tx:
+        async with transaction() as tx:
             # The same lock as ``register``: a seizure and a transfer on one
             # unit serialise, and the later one sees the earlier one.
             unit = await lock_unit(tx, unit_no)

@@ -24,9 +24,9 @@ from pathlib import Path
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
-from api.infra.crypto import PiiVault
+from api.providers.vault import PersonalDataVault
+from mock_providers import storage
 from mock_providers.banks import MockBankConfirmations
 from mock_providers.civil import MockCivilAffairs
 from mock_providers.contracts import MockContractFilings
@@ -34,7 +34,6 @@ from mock_providers.datagen import GROUP, Block, Chunk, iter_chunks, person_id
 from mock_providers.datagen import demo_records as records
 from mock_providers.datagen.demo import DemoCitizen, demo_citizens, demo_properties
 from mock_providers.department_models import ContractPartyRow, FiledContractRow
-from mock_providers.halls import seed_halls
 from mock_providers.identity import MockIdentityProvider
 from mock_providers.models import (
     IdentityRecord,
@@ -70,7 +69,7 @@ class SeedReport:
 
 
 # -- rows --------------------------------------------------------------------
-def build_rows(vault: PiiVault, blocks: Sequence[Block]) -> Rows:
+def build_rows(vault: PersonalDataVault, blocks: Sequence[Block]) -> Rows:
     """Encrypted, unsaved model instances of ``blocks``, in foreign-key order."""
     identity, registry = MockIdentityProvider(vault), MockRegistryProvider(vault)
     persons: list[Model] = [
@@ -163,7 +162,7 @@ async def _present(blocks: Sequence[Block]) -> list[bool]:
     return result
 
 
-def _prepare(chunks: Iterator[Chunk], vault: PiiVault) -> list[tuple[Block, Rows]] | None:
+def _prepare(chunks: Iterator[Chunk], vault: PersonalDataVault) -> list[tuple[Block, Rows]] | None:
     """The next chunk's blocks with their encrypted rows (runs in a worker thread)."""
     chunk = next(chunks, None)
     return None if chunk is None else [(b, build_rows(vault, [b])) for b in chunk.blocks]
@@ -180,7 +179,7 @@ _KEYS: dict[type[Model], str] = {IdentityRecord: "persons", RegisterUnit: "units
                                   FiledContractRow: "contracts"}
 
 
-async def seed_large(vault: PiiVault, holders: int, *, seed: int = 2024,
+async def seed_large(vault: PersonalDataVault, holders: int, *, seed: int = 2024,
                      progress: Callable[[int], None] | None = None,
                      chunk: int = 5000) -> SeedReport:
     """Write the generated data set of ``holders`` persons; resumable.
@@ -226,9 +225,7 @@ async def seed_large(vault: PiiVault, holders: int, *, seed: int = 2024,
 async def _analyze() -> None:
     """Fresh statistics after a bulk load: without them PostgreSQL plans the
     holder lookups for an empty table (seen: 1,731 rows estimated, 20 real)."""
-    from tortoise import connections
-
-    conn = connections.get("default")
+    conn = storage.connection()
     if _uses_copy(conn):
         await conn.execute_script("ANALYZE")
 
@@ -237,7 +234,7 @@ async def _write_chunk(rows: Rows) -> None:
     if not any(objs for _, objs in rows):
         return
     try:
-        async with in_transaction() as tx:
+        async with storage.transaction() as tx:
             if _uses_copy(tx):
                 # Seed data can be regenerated: skip waiting for the WAL flush.
                 await tx.execute_script("SET LOCAL synchronous_commit = off")
@@ -248,7 +245,7 @@ async def _write_chunk(rows: Rows) -> None:
 
 
 # -- the demo set ----------------------------------------------------------------
-async def _ensure_person(identity: MockIdentityProvider, vault: PiiVault, c: DemoCitizen,
+async def _ensure_person(identity: MockIdentityProvider, vault: PersonalDataVault, c: DemoCitizen,
                          photo: bytes | None) -> None:
     """Register the citizen unless already registered exactly so (no rewrite)."""
     row = await IdentityRecord.get_or_none(id_number_hash=vault.blind_index(c.id_number))
@@ -262,8 +259,9 @@ async def _ensure_person(identity: MockIdentityProvider, vault: PiiVault, c: Dem
                             phone=c.phone, photo=photo)
 
 
-async def seed_demo(vault: PiiVault, faces_dir: Path) -> list[DemoCitizen]:
-    """Create the demo citizens and their properties; running it again changes nothing."""
+async def seed_demo(vault: PersonalDataVault, faces_dir: Path) -> list[DemoCitizen]:
+    """Create the demo citizens and their properties; running it again changes nothing.
+    (The halls are the platform's own data: ``api.services.appointments.halls``.)"""
     citizens = demo_citizens()
     identity = MockIdentityProvider(vault)
     for c in citizens:
@@ -272,14 +270,13 @@ async def seed_demo(vault: PiiVault, faces_dir: Path) -> list[DemoCitizen]:
     for block in demo_properties():
         if await RegisterUnit.exists(unit_no=block.units[0].unit_no):
             continue
-        async with in_transaction() as tx:
+        async with storage.transaction() as tx:
             await write_rows(tx, build_rows(vault, [block]))
     await _seed_demo_records(vault, identity)
-    await seed_halls()
     return citizens
 
 
-async def _seed_demo_records(vault: PiiVault, identity: MockIdentityProvider) -> None:
+async def _seed_demo_records(vault: PersonalDataVault, identity: MockIdentityProvider) -> None:
     """The other departments' records of the demo citizens (datagen/demo_records.py);
     each write is skipped when already there, so a rerun changes nothing."""
     await MockContractFilings(vault).file(records.demo_contracts())
@@ -298,7 +295,7 @@ async def _seed_demo_records(vault: PiiVault, identity: MockIdentityProvider) ->
 
 
 # -- one person by hand ------------------------------------------------------------
-async def add_citizen(vault: PiiVault, *, name: str, id_number: str, phone: str | None,
+async def add_citizen(vault: PersonalDataVault, *, name: str, id_number: str, phone: str | None,
                       photo: bytes | None, properties: int) -> int:
     """Register a person (upsert) and give them ``properties`` new sole-owned units.
 
@@ -317,7 +314,7 @@ async def add_citizen(vault: PiiVault, *, name: str, id_number: str, phone: str 
     existing = await RegisterHolder.filter(holder_hash=vault.blind_index(number)).count()
     for salt in range(existing, existing + 20):
         try:
-            async with in_transaction() as tx:
+            async with storage.transaction() as tx:
                 await write_rows(tx, build_rows(vault, [properties_for(
                     name, number, properties, salt=salt)]))
             return properties

@@ -44,7 +44,9 @@ class Leg:
     name: str
     base: Settings
     template_db: Path | None = None
+    template_mock_db: Path | None = None  # the mock providers' database, beside it
     pg_dsn: str | None = None
+    pg_mock_dsn: str | None = None
     redis_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -54,11 +56,13 @@ class Leg:
 
     def settings(self, tmp: Path, **overrides: Any) -> Settings:
         values = self.base.model_dump()
-        if self.template_db is not None:
-            db = tmp / "fsreg.sqlite3"
-            if not db.exists():
-                shutil.copyfile(self.template_db, db)
-            values["database_url"] = f"sqlite://{db}"
+        if self.template_db is not None and self.template_mock_db is not None:
+            for template, name, key in ((self.template_db, "fsreg.sqlite3", "database_url"), (
+                    self.template_mock_db, "fsreg-mock.sqlite3", "mock_database_url")):
+                db = tmp / name
+                if not db.exists():
+                    shutil.copyfile(template, db)
+                values[key] = f"sqlite://{db}"
         values.update(overrides)
         return Settings(**values)
 
@@ -113,10 +117,11 @@ async def leg(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
               "db_timeout_seconds": 30.0, "redis_timeout_seconds": 15.0,
               "readiness_timeout_seconds": 15.0}
     if request.param == "embedded":
-        template = var / "template.sqlite3"
-        base = Settings(**common, database_url=f"sqlite://{template}", redis_url=None)
+        template, template_mock = var / "template.sqlite3", var / "template-mock.sqlite3"
+        base = Settings(**common, database_url=f"sqlite://{template}",
+                        mock_database_url=f"sqlite://{template_mock}", redis_url=None)
         await run_migrations(base)
-        yield Leg("embedded", base, template_db=template)
+        yield Leg("embedded", base, template_db=template, template_mock_db=template_mock)
         return
     reason = await _pg_reachable()
     if reason:
@@ -125,14 +130,17 @@ async def leg(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         pytest.skip(f"PostgreSQL/Redis leg skipped: {reason}")
     redis_url = await _claim_redis_db()
     name = f"fsreg_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
-    dsn = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
-    base = Settings(**common, database_url=dsn, redis_url=redis_url)
+    names = (name, f"{name}_mock")  # the platform's database, the mock providers'
+    for db in names:
+        await _pg_admin(f'CREATE DATABASE "{db}"')
+    dsn, mock_dsn = (PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{db}" for db in names)
+    base = Settings(**common, database_url=dsn, mock_database_url=mock_dsn, redis_url=redis_url)
     try:
         await run_migrations(base)
-        yield Leg("pg", base, pg_dsn=dsn, redis_url=redis_url)
+        yield Leg("pg", base, pg_dsn=dsn, pg_mock_dsn=mock_dsn, redis_url=redis_url)
     finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for db in names:
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         await _release_redis_db(redis_url)
 
 
@@ -168,19 +176,20 @@ async def _reset_pg(leg: Leg) -> None:
     import asyncpg
     import redis.asyncio as redis
 
-    conn = await asyncpg.connect(leg.pg_dsn)
-    try:
-        tables = [r["tablename"] for r in await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-            "AND tablename <> 'tortoise_migrations'")]
-        if tables:
-            # The audit tables refuse TRUNCATE by trigger; "replica" skips
-            # ordinary triggers for this superuser session only.
-            await conn.execute("SET session_replication_role = replica")
-            await conn.execute("TRUNCATE " + ",".join(f'"{t}"' for t in tables)
-                               + " RESTART IDENTITY CASCADE")
-    finally:
-        await conn.close()
+    for dsn in (leg.pg_dsn, leg.pg_mock_dsn):
+        conn = await asyncpg.connect(dsn)
+        try:
+            tables = [r["tablename"] for r in await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                "AND tablename <> 'tortoise_migrations'")]
+            if tables:
+                # The audit tables refuse TRUNCATE by trigger; "replica" skips
+                # ordinary triggers for this superuser session only.
+                await conn.execute("SET session_replication_role = replica")
+                await conn.execute("TRUNCATE " + ",".join(f'"{t}"' for t in tables)
+                                   + " RESTART IDENTITY CASCADE")
+        finally:
+            await conn.close()
     assert leg.redis_url is not None
     r = redis.Redis.from_url(leg.redis_url)
     await r.flushdb()

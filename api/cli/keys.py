@@ -79,7 +79,7 @@ def cmd_reencrypt(args: argparse.Namespace, settings: Settings) -> int:
     path = _path(args, settings)
     ring = load_keyring(settings, rebuilding_ok=True)
     vault = PiiVault(ring)
-    encrypted, indexed = all_columns()
+    encrypted, indexed = all_columns(settings)
     if ring.current_pii_kid() != ring.pii_active:
         _out(f"note: PII key {ring.pii_active} has not taken over yet; ciphertexts are "
              f"brought to {ring.current_pii_kid()} (run again after it takes over)")

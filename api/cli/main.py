@@ -34,9 +34,10 @@ async def run_migrations(settings: Settings) -> None:
     from tortoise import Tortoise
     from tortoise.migrations.api import migrate
 
-    from api.infra.db import tortoise_config
+    from api.infra.db import ensure_mock_database, tortoise_config
 
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    await ensure_mock_database(settings)  # both databases are migrated
     try:
         await migrate(config=tortoise_config(settings))
     finally:
@@ -110,13 +111,15 @@ def cmd_migrate(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from api.services.appointments.halls import seed_halls
     from mock_providers import seed
 
     async def go() -> None:
         async with database(settings):
             vault = _vault(settings)
-            if args.demo:
+            if args.demo:  # each side in its own database: the mocks', then the platform's
                 people = await seed.seed_demo(vault, FACES_DIR)
+                await seed_halls()
                 print(f"demo data ready: {len(people)} demo citizens")  # noqa: T201
             if args.holders:
                 report = await seed.seed_large(
@@ -193,16 +196,16 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     if settings.is_production:
         print("outbox is for development and test only", file=sys.stderr)  # noqa: T201
         return 2
-    from mock_providers.models import OutboxMessage
+    from api.providers import container
+    from api.providers.messaging import DevInbox, SentMessage
 
-    async def go() -> list[OutboxMessage]:
+    async def go() -> list[SentMessage]:
         async with database(settings):
-            return await OutboxMessage.filter(channel="SMS").order_by("-created_at").limit(
-                args.last)
+            sms = container.build(settings, _vault(settings), "sms")
+            return await sms.recent(args.last) if isinstance(sms, DevInbox) else []
 
     for m in asyncio.run(go()):
-        print(f"{m.created_at:%Y-%m-%d %H:%M:%S} {m.recipient} {m.template} "  # noqa: T201
-              f"{m.body}")
+        print(f"{m.at:%Y-%m-%d %H:%M:%S} {m.to} {m.template} {m.body}")  # noqa: T201
     return 0
 
 

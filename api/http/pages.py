@@ -23,7 +23,7 @@ from api.errors import PublicError
 from api.http.client_address import client_ip
 from api.services.certificates import issuing as certificates
 from api.services.certificates import wording
-from api.services.certificates.issuing import KINDS, PURPOSES, Verification
+from api.services.certificates.issuing import PURPOSES, Verification
 from auth import tokens
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -124,7 +124,7 @@ def _page(v: Verification) -> str:
             f"<p>{html.escape(explanation)}</p></div></section>")
     if v.facts:
         f = v.facts
-        rows = [("证明种类", KINDS.get(f["kind"], f["kind"])),
+        rows = [("证明种类", wording.TITLES.get(f["kind"], f["kind"])),
                 ("载明范围", wording.SCOPES.get(f["kind"], "")),
                 ("证明编号", v.certificate.number if v.certificate else ""),
                 ("权利人", f["holder"]), ("身份证号", f["idNumber"]),

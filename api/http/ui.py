@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from api.http.persisted import PersistedOperations
+from api.providers.messaging import DevInbox
 
 ROOT = Path(__file__).resolve().parents[2] / "mobile_demo"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -45,14 +46,13 @@ class _Files(StaticFiles):
 
 async def dev_sms_inbox(request: Request) -> Response:
     """Development and test only: the mock SMS gateway's last messages, so the
-    demo can show the login code a real phone would receive ("模拟短信")."""
-    from mock_providers.models import OutboxMessage
-    from mock_providers.outbox import mask_phone
-
-    rows = await OutboxMessage.filter(channel="SMS").order_by("-created_at").limit(10)
+    demo can show the login code a real phone would receive ("模拟短信"). A
+    gateway without the development inbox shows none."""
+    sms = request.app.state.fsreg.providers.sms
+    rows = await sms.recent(10) if isinstance(sms, DevInbox) else []
     return JSONResponse({"messages": [
-        {"at": m.created_at.isoformat(), "to": mask_phone(m.recipient),
-         "template": m.template, "code": (m.body or {}).get("code")} for m in rows]},
+        {"at": m.at.isoformat(), "to": m.to, "template": m.template,
+         "code": m.body.get("code")} for m in rows]},
         headers={"cache-control": "no-store"})
 
 

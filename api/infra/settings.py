@@ -7,6 +7,7 @@ The four deployment knobs keep their conventional names (``APP_ENV``,
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,6 +82,18 @@ class Settings(BaseSettings):
     # GET /dev/sms-inbox: the mock SMS gateway's login codes for the demo's
     # 模拟短信 panel. Off unless asked for (scripts/serve does), never in production.
     dev_sms_inbox: bool = False
+
+    # Provider implementations (api/providers/container.py): the name every
+    # provider uses, exceptions per provider ("identity=gab,sms=gateway"), the
+    # packages that register names, and whether production may run on mocks.
+    providers: str = "mock"
+    provider_overrides: Annotated[dict[str, str], NoDecode] = {}
+    provider_packages: Annotated[list[str], NoDecode] = ["mock_providers.adapters"]
+    allow_mock_providers: bool = False
+    # The mocks' tables live in a database of their own, never the app's. Unset:
+    # a file beside the app's SQLite file (fsreg-mock.sqlite3), or the database
+    # "<name>_mock" on the app's PostgreSQL server (``migrate`` creates it).
+    mock_database_url: str = ""
 
     # Sessions (RELIABILITY R2).
     access_token_ttl_seconds: int = 15 * 60
@@ -174,11 +187,22 @@ class Settings(BaseSettings):
     walk_in_per_citizen_per_day: int = 2
     walk_in_per_kiosk_per_day: int = 300
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "provider_packages", mode="before")
     @classmethod
-    def _split_proxies(cls, value: Any) -> Any:
+    def _split_lists(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("provider_overrides", mode="before")
+    @classmethod
+    def _split_overrides(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            pairs = [v.split("=", 1) for v in value.split(",") if v.strip()]
+            if any(len(p) != 2 for p in pairs):
+                raise ValueError("FSREG_PROVIDER_OVERRIDES is provider=name pairs, "
+                                 "comma-separated (identity=gab,sms=gateway)")
+            return {k.strip(): v.strip() for k, v in pairs}
         return value
 
     @model_validator(mode="after")
@@ -195,9 +219,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _face_trust(self) -> Settings:
-        from api.http.client_address import parse_networks
-
-        parse_networks(self.trusted_proxies)  # a bad CIDR fails here, at start-up
+        # A bad CIDR fails here, at start-up (api/http/client_address.py reads them;
+        # settings import nothing of the HTTP layer).
+        for entry in self.trusted_proxies:
+            ipaddress.ip_network(entry.strip(), strict=False)
         return self
 
     @property

@@ -1,60 +1,95 @@
-"""Wires the configured provider implementations (today: the in-process mocks)."""
+"""Builds the provider implementations that settings choose.
+
+``FSREG_PROVIDERS`` names the implementation of every provider (``mock``, the
+in-process stand-ins, by default), ``FSREG_PROVIDER_OVERRIDES`` one per
+provider (``identity=gab,sms=gateway``); the names are those registered by the
+packages of ``FSREG_PROVIDER_PACKAGES`` (``api/providers/adapters.py``). A name
+nobody registered, or a mock in production without
+``FSREG_ALLOW_MOCK_PROVIDERS=true``, is refused at start-up.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import importlib
+from typing import Any
 
-from api.infra.crypto import PiiVault
-from api.infra.settings import Settings
-from api.providers.archive import AuditArchive
-from api.providers.assertion import PlatformAssertionVerifier
-from api.providers.banks import BankConfirmations
-from api.providers.civil import CivilAffairsProvider
-from api.providers.contracts import ContractFilings
-from api.providers.identity import IdentityProvider
-from api.providers.licences import ELicenceLibrary
-from api.providers.messaging import RatingPlatform, SmsGateway
-from api.providers.registry import RegistryProvider
-from api.providers.seal import SealProvider
-
-
-@dataclass
-class Providers:
-    identity: IdentityProvider
-    registry: RegistryProvider
-    sms: SmsGateway
-    rating: RatingPlatform
-    assertions: PlatformAssertionVerifier
-    seal: SealProvider
-    archive: AuditArchive
-    contracts: ContractFilings  # 住建 网签备案
-    civil: CivilAffairsProvider  # 民政 marriages and deaths
-    licences: ELicenceLibrary  # provincial 电子证照 library
-    banks: BankConfirmations  # mortgagees' repayment confirmations
+from api.infra.settings import ConfigurationError, Settings
+from api.providers.adapters import (
+    KINDS,
+    AdapterEnv,
+    AdapterRegistry,
+    Implementation,
+    Providers,
+    Storage,
+)
+from api.providers.vault import PersonalDataVault
 
 
-def build_providers(settings: Settings, vault: PiiVault) -> Providers:
-    from mock_providers.archive import MockAuditArchive
-    from mock_providers.assertion import MockPlatformAssertions
-    from mock_providers.banks import MockBankConfirmations
-    from mock_providers.civil import MockCivilAffairs
-    from mock_providers.contracts import MockContractFilings
-    from mock_providers.identity import MockIdentityProvider
-    from mock_providers.licences import MockLicenceLibrary
-    from mock_providers.outbox import MockRatingPlatform, MockSmsGateway
-    from mock_providers.registry import MockRegistryProvider
-    from mock_providers.seal import LocalSealProvider
+@functools.cache
+def _registry(packages: tuple[str, ...]) -> AdapterRegistry:
+    adapters = AdapterRegistry()
+    for name in packages:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise ConfigurationError(f"FSREG_PROVIDER_PACKAGES: cannot import {name!r} "
+                                     f"({exc})") from exc
+        register = getattr(module, "register", None)
+        if not callable(register):
+            raise ConfigurationError(f"FSREG_PROVIDER_PACKAGES: {name!r} has no "
+                                     "register(adapters) function")
+        try:
+            register(adapters)
+        except ValueError as exc:  # a name registered twice, an unknown provider
+            raise ConfigurationError(f"FSREG_PROVIDER_PACKAGES: {name}: {exc}") from exc
+    return adapters
 
-    return Providers(
-        identity=MockIdentityProvider(vault),
-        registry=MockRegistryProvider(vault),
-        sms=MockSmsGateway(vault),
-        rating=MockRatingPlatform(),
-        assertions=MockPlatformAssertions(settings.resolved_keys_dir),
-        seal=LocalSealProvider(settings.var_dir / "seal"),
-        archive=MockAuditArchive(),
-        contracts=MockContractFilings(vault),
-        civil=MockCivilAffairs(vault),
-        licences=MockLicenceLibrary(vault),
-        banks=MockBankConfirmations(),
-    )
+
+def chosen(settings: Settings) -> dict[str, Implementation]:
+    """The implementation of each provider; ConfigurationError names what is unknown."""
+    unknown_kinds = sorted(set(settings.provider_overrides) - set(KINDS))
+    if unknown_kinds:
+        raise ConfigurationError(f"FSREG_PROVIDER_OVERRIDES: no provider {unknown_kinds}; "
+                                 f"the providers are {', '.join(KINDS)}")
+    known = _registry(tuple(settings.provider_packages)).implementations
+    result, missing = {}, []
+    for kind in KINDS:
+        name = settings.provider_overrides.get(kind, settings.providers)
+        implementation = known.get(name)
+        if implementation is None or kind not in implementation.factories:
+            missing.append(f"{kind}={name}")
+        else:
+            result[kind] = implementation
+    if missing:
+        raise ConfigurationError(
+            f"no provider implementation for {', '.join(missing)} (FSREG_PROVIDERS / "
+            f"FSREG_PROVIDER_OVERRIDES); registered: " + "; ".join(
+                f"{i.name}: {', '.join(i.factories)}" for i in known.values()))
+    return result
+
+
+def check(settings: Settings) -> None:
+    """Start-up check: every name known, and production on mocks only knowingly."""
+    mocks = sorted(k for k, i in chosen(settings).items() if i.stand_in)
+    if mocks and settings.is_production and not settings.allow_mock_providers:
+        raise ConfigurationError(
+            f"APP_ENV=production refused: {', '.join(mocks)} would be served by mock "
+            "providers; configure the real adapters (FSREG_PROVIDERS / "
+            "FSREG_PROVIDER_OVERRIDES) or set FSREG_ALLOW_MOCK_PROVIDERS=true knowingly")
+
+
+def storages(settings: Settings) -> list[Storage]:
+    """The tables the chosen implementations keep themselves (each once)."""
+    found = {i.name: i.storage for i in chosen(settings).values() if i.storage is not None}
+    return list(found.values())
+
+
+def build(settings: Settings, vault: PersonalDataVault, kind: str) -> Any:
+    """One provider (a CLI command that needs only the SMS gateway, say)."""
+    env = AdapterEnv(vault=vault, keys_dir=settings.resolved_keys_dir, var_dir=settings.var_dir)
+    return chosen(settings)[kind].factories[kind](env)
+
+
+def build_providers(settings: Settings, vault: PersonalDataVault) -> Providers:
+    return Providers(**{kind: build(settings, vault, kind) for kind in KINDS})

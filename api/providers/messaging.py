@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
 
 
 class SmsGateway(Protocol):
@@ -15,4 +17,26 @@ class SmsGateway(Protocol):
 class RatingPlatform(Protocol):
     async def deliver(self, kind: str, payload: dict[str, Any], *, idempotency_key: str) -> str:
         """Deliver a rating or work-order update; idempotent on the key."""
+        ...
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message as a development inbox shows it: the recipient masked."""
+
+    at: datetime
+    to: str
+    template: str
+    body: dict[str, Any]
+
+
+@runtime_checkable
+class DevInbox(Protocol):
+    """Development capability of a stand-in SMS gateway (the mock's outbox): what
+    it "sent", for ``/dev/sms-inbox`` and ``python -m api outbox``, so a developer
+    reads the login code a phone would get. A real gateway does not implement
+    it, and no production code path asks for it."""
+
+    async def recent(self, limit: int) -> list[SentMessage]:
+        """The newest ``limit`` messages, newest first."""
         ...

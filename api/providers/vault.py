@@ -1,9 +1,9 @@
 """What a mock (or a real adapter) needs from the platform to keep personal data.
 
-The in-process mocks store their personal data in this database, encrypted the
-same way as the platform's own tables. They receive the vault by constructor
+The in-process mocks store their personal data in their own database, encrypted
+the same way as the platform's tables. They receive the vault by constructor
 injection, typed by this Protocol, so ``mock_providers`` never imports
-``api.crypto`` (``api.crypto.PiiVault`` satisfies it structurally).
+``api.infra.crypto`` (``api.infra.crypto.PiiVault`` satisfies it structurally).
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ class PersonalDataVault(Protocol):
         ...
 
     def decrypt(self, token: str, *, table: str, column: str, row: str) -> str:
+        ...
+
+    def decrypt_bytes(self, token: str, *, table: str, column: str, row: str) -> bytes:
         ...
 
     def blind_index(self, value: str, *, purpose: str = "id_number",

@@ -19,8 +19,8 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
-from tortoise.transactions import in_transaction
 
+from api.infra.db import in_transaction
 from api.models import AuditCheckpoint, AuditEvent
 from api.providers.archive import AuditArchive
 from api.providers.seal import SealProvider

@@ -23,8 +23,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from api.infra.db import in_transaction
 from api.models import AuditCheckpoint, AuditCheckpointOutbox, AuditEvent
 from api.providers.archive import AuditArchive
 from api.providers.seal import SealProvider

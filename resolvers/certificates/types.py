@@ -12,6 +12,7 @@ from api.services.certificates import errors as ce
 from api.services.certificates import issuing as certificates
 from api.services.certificates import wording
 from api.services.certificates.issuing import Verification
+from api.services.purposes import LABELS as PURPOSE_LABELS
 from api.services.ratings import rating as ratings
 from resolvers.errors import UserError, user_error
 
@@ -28,12 +29,15 @@ class CertificateKind(Enum):
 
 @strawberry.enum(description="开具用途")
 class CertificatePurpose(Enum):
-    SCHOOL_ENROLMENT = strawberry.enum_value("SCHOOL_ENROLMENT", description="子女入学")
-    HOUSE_PURCHASE = strawberry.enum_value("HOUSE_PURCHASE", description="购房")
-    TAX = strawberry.enum_value("TAX", description="缴税")
-    LOAN = strawberry.enum_value("LOAN", description="贷款")
-    HUKOU_TRANSFER = strawberry.enum_value("HUKOU_TRANSFER", description="户口迁移")
-    OTHER = strawberry.enum_value("OTHER", description="其他")
+    SCHOOL_ENROLMENT = strawberry.enum_value(
+        "SCHOOL_ENROLMENT", description=PURPOSE_LABELS["SCHOOL_ENROLMENT"])
+    HOUSE_PURCHASE = strawberry.enum_value(
+        "HOUSE_PURCHASE", description=PURPOSE_LABELS["HOUSE_PURCHASE"])
+    TAX = strawberry.enum_value("TAX", description=PURPOSE_LABELS["TAX"])
+    LOAN = strawberry.enum_value("LOAN", description=PURPOSE_LABELS["LOAN"])
+    HUKOU_TRANSFER = strawberry.enum_value(
+        "HUKOU_TRANSFER", description=PURPOSE_LABELS["HUKOU_TRANSFER"])
+    OTHER = strawberry.enum_value("OTHER", description=PURPOSE_LABELS["OTHER"])
 
 
 @strawberry.enum(description="证明状态")

@@ -10,15 +10,19 @@ from api.models import ProofRequest
 from api.services.proofs import errors as te
 from api.services.proofs import questions as proof_questions
 from api.services.proofs import requests as proofs
+from api.services.purposes import LABELS as PURPOSE_LABELS
 from resolvers.errors import UserError, user_error
 
 
 @strawberry.enum(description="第三方机构查询的用途")
 class ProofPurpose(Enum):
-    SCHOOL_ENROLMENT = strawberry.enum_value("SCHOOL_ENROLMENT", description="子女入学")
-    HUKOU_TRANSFER = strawberry.enum_value("HUKOU_TRANSFER", description="户口迁移")
-    LOAN = strawberry.enum_value("LOAN", description="贷款")
-    HOUSE_PURCHASE = strawberry.enum_value("HOUSE_PURCHASE", description="购房")
+    SCHOOL_ENROLMENT = strawberry.enum_value(
+        "SCHOOL_ENROLMENT", description=PURPOSE_LABELS["SCHOOL_ENROLMENT"])
+    HUKOU_TRANSFER = strawberry.enum_value(
+        "HUKOU_TRANSFER", description=PURPOSE_LABELS["HUKOU_TRANSFER"])
+    LOAN = strawberry.enum_value("LOAN", description=PURPOSE_LABELS["LOAN"])
+    HOUSE_PURCHASE = strawberry.enum_value(
+        "HOUSE_PURCHASE", description=PURPOSE_LABELS["HOUSE_PURCHASE"])
 
 
 @strawberry.enum(description="可询问的问题（只回答是/否及用途所需的字段）")

@@ -15,7 +15,7 @@ import pytest
 
 from api.app import create_app
 from api.models import Booking, Slot
-from mock_providers.halls import seed_halls
+from api.services.appointments.halls import seed_halls
 from tests.conftest import Client, Leg, running
 from tests.faultproxy import FaultProxy
 from tests.resolvers.helpers import token_for

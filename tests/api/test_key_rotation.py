@@ -262,7 +262,7 @@ class TestBlindIndex:
 
 
 def test_registry_covers_every_encrypted_column() -> None:
-    """A new ``*_enc`` column or blind-index column must be listed in api/keyjobs/columns.py
+    """A new ``*_enc`` column or blind-index column must be listed in api/infra/keyjobs/columns.py
     (or mock_providers/keyed_columns.py), or key rotation would leave it behind."""
     encrypted, indexed = keyed.all_columns()
     listed_enc = {(c.model.__name__, c.field) for c in encrypted}
@@ -272,9 +272,9 @@ def test_registry_covers_every_encrypted_column() -> None:
                  "head_hash", "digest", "prev_digest", "photo_sha256", "pdf_sha256",
                  "selfie_sha256"}
     found_enc, found_idx = set(), set()
-    from api.infra.db import APPS
+    from api.infra.db import apps
 
-    for app in (m for a in APPS.values() for m in a["models"]):
+    for app in (m for a in apps(Settings(app_env=Env.TEST)).values() for m in a["models"]):
         module = __import__(app, fromlist=["*"])
         for model in vars(module).values():
             if not (isinstance(model, type) and hasattr(model, "_meta")

@@ -35,10 +35,13 @@ async def old_db(leg: Leg, tmp_path: Path) -> AsyncIterator[Settings]:
     if leg.is_pg:
         assert leg.pg_dsn is not None
         name = f"fsreg_mig_{uuid.uuid4().hex[:10]}"
-        await _pg_admin(f'CREATE DATABASE "{name}"')
+        for db in (name, f"{name}_mock"):
+            await _pg_admin(f'CREATE DATABASE "{db}"')
         values["database_url"] = leg.pg_dsn.rsplit("/", 1)[0] + f"/{name}"
+        values["mock_database_url"] = leg.pg_dsn.rsplit("/", 1)[0] + f"/{name}_mock"
     else:
         values["database_url"] = f"sqlite://{tmp_path / 'old.sqlite3'}"
+        values["mock_database_url"] = f"sqlite://{tmp_path / 'old-mock.sqlite3'}"
     settings = Settings(**values)
     try:
         for app, target in (("platform", "platform.0009_ratings"),
@@ -48,12 +51,13 @@ async def old_db(leg: Leg, tmp_path: Path) -> AsyncIterator[Settings]:
         yield settings
     finally:
         await _forget_orm()
-        if name:
-            await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for db in (name, f"{name}_mock") if name else ():
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 async def _sql(settings: Settings, sql: str, *values: Any) -> list[dict[str, Any]]:
-    conn = connections.get("default")
+    # The mock providers' tables are in their own database, on their own connection.
+    conn = connections.get("mock" if " mock_" in sql else "default")
     if settings.uses_postgres:
         for i in range(len(values)):
             sql = sql.replace("?", f"${i + 1}", 1)

@@ -68,26 +68,26 @@ class TestAppConstruction:
             create_app(prod)
 
 
+async def serve_in_production(tmp_path: Path, **env_vars: str) -> subprocess.CompletedProcess[str]:
+    """``python -m api serve`` with APP_ENV=production, production keys and ``env_vars``."""
+    env = clean_env()
+    env.update({"APP_ENV": "production", "FSREG_KEYS_DIR": str(_prod_keys(tmp_path)),
+                "FSREG_VAR_DIR": str(tmp_path), **env_vars})
+    return await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "api", "serve", "--port", "1"], cwd=ROOT,
+        env=env, capture_output=True, text=True, timeout=60)
+
+
 class TestServeCommand:
     async def test_serve_exits_2_naming_redis_url(self, tmp_path: Path) -> None:
-        env = clean_env()
-        env.update({"APP_ENV": "production", "DATABASE_URL": PG,
-                    "FSREG_KEYS_DIR": str(_prod_keys(tmp_path)), "FSREG_VAR_DIR": str(tmp_path)})
-        proc = await asyncio.to_thread(
-            subprocess.run, [sys.executable, "-m", "api", "serve", "--port", "1"], cwd=ROOT,
-            env=env, capture_output=True, text=True, timeout=60)
+        proc = await serve_in_production(tmp_path, DATABASE_URL=PG)
         assert proc.returncode == 2, (proc.stdout, proc.stderr)
         assert "REDIS_URL is not set" in proc.stderr
         assert "Traceback" not in proc.stderr
 
     async def test_serve_exits_2_on_sqlite(self, tmp_path: Path) -> None:
-        env = clean_env()
-        env.update({"APP_ENV": "production", "REDIS_URL": REDIS,
-                    "DATABASE_URL": f"sqlite://{tmp_path / 'x.sqlite3'}",
-                    "FSREG_KEYS_DIR": str(_prod_keys(tmp_path)), "FSREG_VAR_DIR": str(tmp_path)})
-        proc = await asyncio.to_thread(
-            subprocess.run, [sys.executable, "-m", "api", "serve", "--port", "1"], cwd=ROOT,
-            env=env, capture_output=True, text=True, timeout=60)
+        proc = await serve_in_production(tmp_path, REDIS_URL=REDIS,
+                                         DATABASE_URL=f"sqlite://{tmp_path / 'x.sqlite3'}")
         assert proc.returncode == 2, (proc.stdout, proc.stderr)
         assert "DATABASE_URL is not PostgreSQL" in proc.stderr
         assert "Traceback" not in proc.stderr
@@ -105,3 +105,10 @@ class TestServeCommand:
         assert proc.returncode == 2, (proc.stdout, proc.stderr)
         assert proc.stdout == ""
         assert "development and test only" in proc.stderr
+
+    async def test_serve_exits_2_on_mock_providers(self, tmp_path: Path) -> None:
+        """Issue 14: production runs on the mocks only when told so."""
+        proc = await serve_in_production(tmp_path, DATABASE_URL=PG, REDIS_URL=REDIS)
+        assert proc.returncode == 2, (proc.stdout, proc.stderr)
+        assert "would be served by mock providers" in proc.stderr
+        assert "Traceback" not in proc.stderr

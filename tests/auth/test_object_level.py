@@ -110,7 +110,7 @@ async def _property_proof(c: Client, me: str, other: str) -> tuple[dict, dict]:
 async def _their_booking(c: Client, other: str) -> tuple[str, str]:
     from datetime import timedelta
 
-    from mock_providers.halls import seed_halls
+    from api.services.appointments.halls import seed_halls
 
     await seed_halls()
     # From tomorrow: today's first free slot may start before the booking lands.

@@ -24,7 +24,7 @@ async def test_sms_number_is_stored_masked_and_encrypted(db: None, vault: Any) -
     assert row.recipient == "139****1101"
     assert phone_of(vault, row) == PHONE
     # Nowhere in the stored row, whatever the column.
-    raw = await connections.get("default").execute_query_dict("SELECT * FROM mock_outbox")
+    raw = await connections.get("mock").execute_query_dict("SELECT * FROM mock_outbox")
     assert PHONE not in json.dumps([{k: str(v) for k, v in r.items()} for r in raw])
 
 

@@ -17,7 +17,9 @@ async def token_for(client: Client, name: str, id_number: str, *, level: str = "
 
 
 async def seed_demo(client: Client) -> None:
+    from api.services.appointments.halls import seed_halls
     from mock_providers.seed import seed_demo as seed
     from tests.conftest import FIXTURES
 
     await seed(client.state.vault, FIXTURES / "faces")
+    await seed_halls()

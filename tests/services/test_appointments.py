@@ -17,8 +17,8 @@ from api.services.appointments import booking as appointments
 from api.services.appointments import calendar as cal
 from api.services.appointments import errors as ae
 from api.services.appointments import queue as queue
+from api.services.appointments.halls import seed_halls
 from api.services.session import citizens
-from mock_providers.halls import seed_halls
 
 T0 = datetime(2026, 5, 6, 10, 0, tzinfo=cal.SHANGHAI)  # a Wednesday after 劳动节
 HALL = "FS-CENTRE"

@@ -21,8 +21,8 @@ from api.models import AuditEvent, CalendarDay, Hall
 from api.services.appointments import calendar as cal
 from api.services.appointments import calendar_admin
 from api.services.appointments import holidays as holiday_calendar
+from api.services.appointments.halls import seed_halls
 from api.services.ratings.workorders import working_deadline
-from mock_providers.halls import seed_halls
 from tests.conftest import Client
 
 HALL = "FS-CENTRE"

@@ -16,12 +16,12 @@ from api.models import AuditEvent, Rating, RatingOutbox, RatingWorkOrder
 from api.providers.identity import Person
 from api.providers.idnumber import build
 from api.services.appointments import calendar as cal
+from api.services.appointments.halls import seed_halls
 from api.services.ratings import errors as re
 from api.services.ratings import rating as ratings
 from api.services.ratings import stats as ratings_stats
 from api.services.ratings import workorders as ratings_workorders
 from api.services.session import citizens
-from mock_providers.halls import seed_halls
 from tests.resolvers.ratings.helpers import (
     SERVED_DAY,
     booked,

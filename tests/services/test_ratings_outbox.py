@@ -11,10 +11,10 @@ from api.infra.settings import Settings
 from api.models import RatingOutbox
 from api.providers.identity import Person
 from api.providers.idnumber import build
+from api.services.appointments.halls import seed_halls
 from api.services.ratings import rating as ratings
 from api.services.ratings.outbox import deliver_due
 from api.services.session import citizens
-from mock_providers.halls import seed_halls
 from mock_providers.models import OutboxMessage
 from tests.resolvers.ratings.helpers import SERVED_DAY, fake_state, local, served
 

@@ -7,20 +7,23 @@ decrypts what the row keeps), or the row keeps only the index: it is then
 mapped old -> new through the values collected from the recomputable columns
 of the same ``purpose`` (an ID number seen in any of them).
 
-Add a line here with every new encrypted or blind-indexed column; the test
+Add a line here with every new encrypted or blind-indexed column (a provider
+package lists its own, in ``api.providers.keyed`` terms, through its
+``Storage.keyed``); the test
 ``tests/api/test_key_rotation.py::test_registry_covers_every_encrypted_column``
 fails for a ``*_enc`` field or ``*_hash`` index field that is not listed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.models import Model
 
 from api.infra.crypto import PiiVault
+from api.infra.settings import Settings
 from api.models import (
     Certificate,
     CertificateDocument,
@@ -31,14 +34,9 @@ from api.models import (
     Notification,
     PlatformSubject,
 )
+from api.providers.keyed import BlindIndexField, EncryptedColumn
 
-
-@dataclass(frozen=True)
-class EncryptedColumn:
-    model: type[Model]
-    field: str  # the model field holding "v1:<kid>:..."
-    table: str  # associated data, as passed to PiiVault.encrypt
-    column: str
+__all__ = ["BlindIndexColumn", "EncryptedColumn", "all_columns"]
 
 
 @dataclass(frozen=True)
@@ -85,10 +83,31 @@ BLIND_INDEXES: list[BlindIndexColumn] = [
 ]
 
 
-def all_columns() -> tuple[list[EncryptedColumn], list[BlindIndexColumn]]:
-    """The platform's columns and the configured providers' (the in-process mocks
-    keep personal data in this database too)."""
-    from mock_providers.keyed_columns import BLIND_INDEXES as MOCK_BLIND
-    from mock_providers.keyed_columns import ENCRYPTED as MOCK_ENCRYPTED
+def adapt(encrypted: Sequence[EncryptedColumn], indexed: Sequence[BlindIndexField]
+          ) -> list[BlindIndexColumn]:
+    """A provider package's plain descriptions as the jobs' columns."""
+    sources = {(c.model, c.field): c for c in encrypted}
 
-    return [*ENCRYPTED, *MOCK_ENCRYPTED], [*BLIND_INDEXES, *MOCK_BLIND]
+    def plaintext(f: BlindIndexField) -> Callable[[Any, PiiVault], str] | None:
+        if f.source is None:
+            return None
+        enc = sources[(f.model, f.source)]
+        return _dec(enc.table, enc.column, enc.field)
+
+    return [BlindIndexColumn(f.model, f.field, purpose=f.purpose, plaintext=plaintext(f),
+                             many=f.many) for f in indexed]
+
+
+def all_columns(settings: Settings | None = None
+                ) -> tuple[list[EncryptedColumn], list[BlindIndexColumn]]:
+    """The platform's columns and those of the configured providers that keep
+    personal data themselves (the in-process mocks, in their own database)."""
+    from api.providers.container import storages
+
+    encrypted, indexed = list(ENCRYPTED), list(BLIND_INDEXES)
+    for storage in storages(settings or Settings()):
+        if storage.keyed is not None:
+            enc, idx = storage.keyed()
+            encrypted += enc
+            indexed += adapt(enc, idx)
+    return encrypted, indexed

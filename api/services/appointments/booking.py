@@ -23,8 +23,8 @@ from datetime import date, datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
+from api.infra.db import in_transaction
 from api.infra.settings import Settings
 from api.infra.state import AppState
 from api.models import Booking, BookingAccount, Citizen, Hall, Slot

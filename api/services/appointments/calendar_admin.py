@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from tortoise.transactions import in_transaction
-
 from api.errors import InvalidArgument
+from api.infra.db import in_transaction
 from api.infra.settings import Settings
 from api.models import CalendarDay, CalendarYear
 from api.services import audit

@@ -28,9 +28,9 @@ from datetime import date, datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
-from tortoise.transactions import in_transaction
 
 from api.infra.crypto import PiiVault
+from api.infra.db import in_transaction
 from api.infra.keys import Keyring
 from api.infra.settings import Settings
 from api.models import Booking, Citizen, Hall, QueueTicket, TicketCounter, TicketQuota

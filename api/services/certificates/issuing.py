@@ -34,13 +34,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from api.infra import limits
+from api.infra.db import in_transaction
 from api.infra.state import AppState
 from api.models import Certificate, Citizen
 from api.providers.registry import Holding
-from api.services import audit
+from api.services import audit, purposes
 from api.services.certificates import documents as certificate_documents
 from api.services.certificates import wording
 from api.services.certificates.errors import (
@@ -66,9 +66,7 @@ STATEMENT_TYP = "cert+jwt"
 STATEMENT_AUDIENCE = "fsreg-certificate-verifier"
 DOWNLOAD_TYP = "dl+jwt"
 DOWNLOAD_AUDIENCE = "fsreg-download"
-PURPOSES = {"SCHOOL_ENROLMENT": "子女入学", "HOUSE_PURCHASE": "购房", "TAX": "缴税",
-            "LOAN": "贷款", "HUKOU_TRANSFER": "户口迁移", "OTHER": "其他"}
-KINDS = wording.TITLES
+PURPOSES = purposes.labelled(purposes.CERTIFICATE)
 CO_OWNERSHIP = {"SOLE": "单独所有", "JOINT": "共同共有", "IN_SHARES": "按份共有"}
 ENCUMBRANCE_LABELS = {"MORTGAGE": "抵押", "SEIZURE": "查封", "PRE_REGISTRATION": "预告登记",
                       "OBJECTION": "异议登记"}
@@ -231,7 +229,7 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
     # Rendering and signing are CPU work: off the event loop.
     unsigned = await asyncio.to_thread(render_certificate, content)
     signed = await state.providers.seal.sign_pdf(
-        unsigned, reason=f"{KINDS[kind]}（{PURPOSES[purpose]}）", location="佛山市不动产登记中心")
+        unsigned, reason=f"{wording.TITLES[kind]}（{PURPOSES[purpose]}）", location="佛山市不动产登记中心")
     digest = hashlib.sha256(signed).hexdigest()
     cert = Certificate(
         id=cert_id, number=number, citizen_id=citizen.id, subject_hash=citizen.id_number_hash,
@@ -333,7 +331,7 @@ async def _log_verification(cert: Certificate, verifier: str, channel: str,
                             request_id: str) -> None:
     await access_log.record_access(cert.subject_hash, access_log.Accessor(
         kind="VERIFIER", name=verifier, actor=f"verifier:{verifier}", channel=channel),
-        purpose=f"核验{KINDS.get(cert.kind, '证明')}", scope=f"CERTIFICATE:{cert.number}",
+        purpose=f"核验{wording.TITLES.get(cert.kind, '证明')}", scope=f"CERTIFICATE:{cert.number}",
         request_id=request_id)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from api.providers.registry import Holding
 from api.services.platform import DISTRICT_NAMES
 from api.services.proofs.errors import ProofParametersInvalid
+from api.services.properties.holdings import is_seized
 
 QUESTIONS = {
     "HOLDS_RESIDENCE_IN_DISTRICT": "申请人是否在指定行政区持有住宅",
@@ -121,9 +122,7 @@ def evaluate(question: str, params: dict[str, Any], holdings: list[Holding],
     if question == "UNIT_FREE_OF_SEIZURE":
         unit_no = normalise_unit_no(params.get("unitNo", ""))
         unit = next((h for h in holdings if h.unit_no == unit_no), None)
-        seized = unit is not None and any(e.kind == "SEIZURE" and e.status == "ACTIVE"
-                                          for e in unit.encumbrances)
-        return {"answer": unit is not None and not seized}
+        return {"answer": unit is not None and not is_seized(unit)}
     if question == "HOLDS_NO_PROPERTY":
         return {"answer": not holdings}
     match = _residence(question, params, [h for h in holdings if h.use == "住宅"])

@@ -27,7 +27,7 @@ from tortoise.expressions import F
 from api.infra import limits
 from api.infra.state import AppState
 from api.models import ApiClient, Citizen, ProofRequest
-from api.services import audit
+from api.services import audit, purposes
 from api.services.privacy import access_log
 from api.services.proofs import questions as proof_questions
 from api.services.proofs.errors import (
@@ -49,8 +49,7 @@ SHARE_CODE_SECONDS = 10 * 60
 DECIDE_WITHIN = timedelta(minutes=30)
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
-PURPOSES = {"SCHOOL_ENROLMENT": "子女入学", "HUKOU_TRANSFER": "户口迁移", "LOAN": "贷款",
-            "HOUSE_PURCHASE": "购房"}
+PURPOSES = purposes.labelled(purposes.PROOF)
 # What each purpose may disclose beyond yes/no: school enrolment needs the
 # address and the applicant's holding share; nothing asks for other
 # properties, mortgages or ID numbers.

@@ -29,20 +29,25 @@ class HoldingFilter:
     encumbered: bool | None = None
 
 
+def _active(h: Holding, kind: str) -> bool:
+    return any(e.kind == kind and e.status == "ACTIVE" for e in h.encumbrances)
+
+
 def is_mortgaged(h: Holding) -> bool:
-    return any(e.kind == "MORTGAGE" and e.status == "ACTIVE" for e in h.encumbrances)
+    return _active(h, "MORTGAGE")
 
 
 def is_seized(h: Holding) -> bool:
-    return any(e.kind == "SEIZURE" and e.status == "ACTIVE" for e in h.encumbrances)
+    """An active court seizure (查封): the one definition, also behind the third
+    parties' UNIT_FREE_OF_SEIZURE answer (api/services/proofs/questions.py)."""
+    return _active(h, "SEIZURE")
 
 
 def is_transferable(h: Holding) -> bool:
-    """A seizure forbids transfer; a pre-registration binds it to its holder's consent
-    (民法典 第221条). A mortgage does not (第406条): the buyer takes it over or it is
-    discharged at the transfer."""
-    blocking = {"SEIZURE", "PRE_REGISTRATION"}
-    return not any(e.kind in blocking and e.status == "ACTIVE" for e in h.encumbrances)
+    """A seized property cannot be transferred; a pre-registration binds a transfer
+    to its holder's consent (民法典 第221条). A mortgage does not (第406条): the
+    buyer takes it over or it is discharged at the transfer."""
+    return not (is_seized(h) or _active(h, "PRE_REGISTRATION"))
 
 
 def _matches(h: Holding, f: HoldingFilter) -> bool:

@@ -22,9 +22,9 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
-from tortoise.transactions import in_transaction
 
 from api.errors import InvalidArgument
+from api.infra.db import in_transaction
 from api.infra.settings import Settings
 from api.infra.state import AppState
 from api.models import Booking, Certificate, QueueTicket, Rating, RatingWorkOrder

@@ -24,9 +24,9 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from api.errors import Forbidden, InvalidArgument
+from api.infra.db import in_transaction
 from api.infra.settings import Settings
 from api.models import Hall, Rating, RatingAppeal, RatingWorkOrder
 from api.services import audit

@@ -20,8 +20,8 @@ from api.infra.settings import ROOT
 from api.models import AuditEvent, Booking, Slot
 from api.providers.idnumber import build
 from api.services.appointments import calendar as cal
+from api.services.appointments.halls import seed_halls
 from auth import tokens
-from mock_providers.halls import seed_halls
 from tests.conftest import Client, Leg
 from tests.resolvers.helpers import token_for
 

@@ -21,8 +21,8 @@ from api.models import Booking, Slot
 from api.providers import idnumber
 from api.providers.identity import Person
 from api.services.appointments import calendar as cal
+from api.services.appointments.halls import seed_halls
 from api.services.session import citizens, sessions
-from mock_providers.halls import seed_halls
 from tests.conftest import Client, Leg
 from tests.serverproc import clean_env, serve
 

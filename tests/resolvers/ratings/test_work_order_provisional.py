@@ -12,9 +12,9 @@ import pytest
 from api.providers.identity import Person
 from api.services.appointments import calendar as cal
 from api.services.appointments import calendar_admin
+from api.services.appointments.halls import seed_halls
 from api.services.session import citizens
 from auth import tokens
-from mock_providers.halls import seed_halls
 from tests.conftest import Client
 from tests.resolvers.helpers import token_for
 from tests.resolvers.ratings.helpers import local, served

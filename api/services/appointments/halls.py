@@ -1,7 +1,8 @@
-"""Demo halls: reference data the platform keeps in its own ``Hall`` table;
-running ``seed_halls`` again changes nothing. Public holidays and 调休 working
-days are not seeded: they come from api/services/holiday_calendar.py (the
-holidays library plus operator overrides)."""
+"""The registration halls: the platform's own reference data (``Hall`` rows),
+seeded by ``python -m api seed --demo``; running ``seed_halls`` again changes
+nothing. Public holidays and 调休 working days are not seeded: they come from
+api/services/appointments/holidays.py (the holidays library plus operator
+overrides)."""
 
 from __future__ import annotations
 
