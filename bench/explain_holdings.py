@@ -36,7 +36,8 @@ async def main(person: int, repeat: int) -> None:
     import asyncpg
     from tortoise import Tortoise
 
-    from api.cli.main import _vault, database
+    from api.cli.common import database
+    from api.cli.common import vault as _vault
     from api.infra.settings import get_settings
     from mock_providers.datagen.people import person_spec
     from mock_providers.registry import MockRegistryProvider
