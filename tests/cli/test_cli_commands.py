@@ -43,8 +43,8 @@ def test_help_lists_every_command() -> None:
 @pytest.mark.parametrize("name", sorted(_commands()))
 def test_each_command_has_a_description_and_an_example(name: str) -> None:
     parser = _commands()[name]
-    assert parser.description and len(parser.description) > 40
-    assert parser.epilog and parser.epilog.startswith("example:\n  python -m api "), name
+    assert len(parser.description or "") > 40, name
+    assert (parser.epilog or "").startswith("example:\n  python -m api "), name
 
 
 DEV_ONLY = ("seed", "add-citizen", "outbox", "register-event", "staff-token")

@@ -186,9 +186,9 @@ WORKER = """
 import asyncio, json, sys
 from datetime import datetime
 from tortoise import Tortoise
-from api.db import tortoise_config
-from api.services import appointments, appointment_errors as ae
-from api.settings import Settings
+from api.infra.db import tortoise_config
+from api.infra.settings import Settings
+from api.services.appointments import booking as appointments, errors as ae
 
 async def main(dsn, slot_id, at, ids):
     await Tortoise.init(config=tortoise_config(Settings(database_url=dsn)))
