@@ -151,7 +151,8 @@ def add_commands(c: Commands) -> None:
               example="add-kiosk --hall FS-CENTRE --label '1号自助机'")
     s.add_argument("--hall", required=True, help="the hall id, e.g. FS-CENTRE")
     s.add_argument("--label", default="", help="a name staff recognise the terminal by")
-    s.add_argument("--base-url", help="where the terminal reaches the API (default PUBLIC_BASE_URL)")
+    s.add_argument("--base-url",
+                   help="where the terminal reaches the API (default PUBLIC_BASE_URL)")
     s = c.add(ops, "revoke-kiosk", cmd_revoke_kiosk, help="stop accepting a terminal's captures",
               description="Revoke an enrolled kiosk: its signed captures are refused from now "
               "on (a stolen or retired terminal).", example="revoke-kiosk --id <kiosk id>")

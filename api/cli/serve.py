@@ -76,4 +76,5 @@ def add_commands(commands: Commands) -> None:
         example="serve --host 0.0.0.0 --port 8000 --workers 4")
     s.add_argument("--host", help="interface to bind (default FSREG_HOST, 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (default PORT, 8000)")
-    s.add_argument("--workers", type=int, help="uvicorn worker processes (default FSREG_WORKERS, 1)")
+    s.add_argument("--workers", type=int,
+                   help="uvicorn worker processes (default FSREG_WORKERS, 1)")
