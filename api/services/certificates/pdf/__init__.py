@@ -11,7 +11,7 @@ Thin), 17 MB and 31,000 glyphs. Turning it into a static Regular/Bold with
 fontTools' instancer takes ~15 s per weight, and fpdf2 re-reads and subsets
 the font it is given for every document (~0.3 s for this one), so neither the
 variable font nor a static instance of it is handed to fpdf2. Instead,
-``_NotoSansSC`` keeps the variable font open once per process, instantiates
+``fonts.NotoSansSC`` keeps the variable font open once per process, instantiates
 the glyphs a document needs at wght 400 / 700 one by one (cached per process:
 ~1 ms the first time a character is met, nothing after), and builds for each
 document a small static TrueType font holding exactly those glyphs. fpdf2
