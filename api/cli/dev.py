@@ -124,7 +124,7 @@ def add_commands(c: Commands) -> None:
               help="register a person and K properties in the mock systems",
               description="Add a person to the mock population registry (with a reference "
               "photo, for face login) and K generated properties to the mock register.",
-              example="add-citizen --name 张伟 --id-number 440604199001011234 "
+              example="add-citizen --name 张伟 --id-number 44060419900101123X "
               "--photo tests/fixtures/faces/person_a/reference.jpg --properties 2")
     s.add_argument("--name", required=True)
     s.add_argument("--id-number", required=True, help="18 digits with a valid check digit")
