@@ -38,57 +38,12 @@ from api.infra.settings import (
     refusal_message,
 )
 from api.infra.state import AppState
+from api.jobs.loop import start_background
 from api.providers import container
 from api.services.session import consent
 from auth.backend import TokenBackend
 
 log = logging.getLogger("api.app")
-
-
-def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
-    """Background jobs, all idempotent so every worker may run them: reading
-    register events into notifications, recording no-shows, the SMS
-    reminders the day before an appointment, the 基本满意 default ratings, the
-    好差评 outbox delivery and the audit trail's checkpoints (when due; several
-    workers anchoring at once leave one checkpoint)."""
-    interval = state.settings.register_sync_seconds
-    if interval <= 0:
-        return None
-
-    async def loop() -> None:
-        from datetime import UTC, datetime
-
-        from api.services import audit_anchor
-        from api.services.appointments import calendar as cal
-        from api.services.appointments import holidays as holiday_calendar
-        from api.services.appointments.booking import send_reminders, sweep_no_shows
-        from api.services.privacy.notifications import sync_register_events
-        from api.services.ratings.outbox import deliver_due
-        from api.services.ratings.rating import apply_default_ratings
-        from api.services.ratings.workorders import recompute_provisional
-
-        checked_calendar_on = None
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                today = cal.local_day(cal.now())
-                if today != checked_calendar_on:  # daily: the operators' warning, recounts
-                    checked_calendar_on = today
-                    await holiday_calendar.warn_if_ending(today, state.settings.calendar_warn_days)
-                    await recompute_provisional(state.settings)
-                while await sync_register_events(state):
-                    pass
-                now = datetime.now(UTC)
-                await sweep_no_shows(state.settings, now)
-                await send_reminders(state, now)
-                await apply_default_ratings(state.settings, now)
-                await deliver_due(state.settings, state.providers.rating, now)
-                await audit_anchor.periodic(state.providers.seal, state.providers.archive,
-                                            state.settings.audit_checkpoint_seconds, now)
-            except Exception:  # keep going after a transient failure; it is logged
-                log.exception("background job failed")
-
-    return asyncio.create_task(loop(), name="background-jobs")
 
 
 async def _startup_notices(settings: Settings) -> None:
@@ -133,7 +88,7 @@ def create_app(settings: Settings | None = None, *, face_pool: Any = None) -> St
                                        providers=container.build_providers(settings, vault),
                                        face=pool)
             await _startup_notices(settings)
-            syncer = start_register_sync(app.state.fsreg)
+            syncer = start_background(app.state.fsreg)
             try:
                 yield
             finally:

@@ -21,7 +21,7 @@ import time
 
 
 async def main(count: int, levels: list[int]) -> dict:
-    from api.cli.main import database
+    from api.cli.common import database
     from api.infra.settings import get_settings
     from api.services import audit
 

@@ -76,7 +76,7 @@ async def _token(state, citizen) -> str:  # type: ignore[no-untyped-def]
 
 
 async def mode_token(issue: bool) -> dict:
-    from api.cli.main import database
+    from api.cli.common import database
     from api.services.certificates import issuing as certificates
 
     state = await _state()
@@ -224,7 +224,7 @@ async def _breakdown(state, citizen, count: int) -> list[dict]:  # type: ignore[
 
 
 async def mode_raw(spec: dict) -> dict:
-    from api.cli.main import database
+    from api.cli.common import database
     from mock_providers.seal import LocalSealProvider
 
     state = await _state()

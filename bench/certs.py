@@ -43,20 +43,12 @@ import uuid
 from pathlib import Path
 
 import httpx
+from common import BENCH, demo_database, git_state, machine, run_main, say, versions, warn
 from cpu import CpuMeter
-from harness import demo_database, run_main
 from login import pct
-from run import (
-    git_state,
-    machine,
-    say,
-    versions,
-    warn,
-)
 from scenarios import BenchEnv
 from servers import free_port, serve, uvicorn_options, wait_ready
 
-BENCH = Path(__file__).resolve().parent
 ISSUE = ('mutation { issueCertificate(input: {kind: HOLDINGS, purpose: SCHOOL_ENROLMENT, '
          'idempotencyKey: "%s"}) { __typename ... on CertificateIssued { certificate '
          '{ number } } } }')

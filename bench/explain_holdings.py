@@ -35,7 +35,8 @@ async def main(person: int, repeat: int) -> None:
     import asyncpg
     from tortoise import Tortoise
 
-    from api.cli.main import _vault, database
+    from api.cli.common import database
+    from api.cli.common import vault as _vault
     from api.infra.db import mock_db_url
     from api.infra.settings import get_settings
     from mock_providers.datagen.people import person_spec

@@ -48,13 +48,11 @@ import uuid
 from pathlib import Path
 
 import httpx
+from common import BENCH, demo_database, git_state, machine, run_main, say, versions, warn
 from cpu import CpuMeter
-from harness import demo_database, run_main
 from login import pct
-from run import git_state, machine, say, versions, warn
 from servers import free_port, serve, uvicorn_options, wait_ready
 
-BENCH = Path(__file__).resolve().parent
 HALL, ITEM = "FS-CENTRE", "TRANSFER"
 # Variables, as the mini-program sends them: one document, parsed and validated once.
 BOOK = ("mutation Book($slot: ID!, $key: String) { bookAppointment(input: {slotId: $slot, "

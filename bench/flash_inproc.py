@@ -25,7 +25,8 @@ from types import SimpleNamespace
 async def prepare(spec: dict) -> dict:
     import fakeredis.aioredis
 
-    from api.cli.main import _vault, database
+    from api.cli.common import database
+    from api.cli.common import vault as _vault
     from api.infra.keys import load_keyring
     from api.infra.settings import get_settings
     from api.models import Slot

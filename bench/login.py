@@ -48,21 +48,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from common import BENCH, REPO, demo_database, git_state, machine, run_main, say, versions, warn
 from cpu import CpuMeter
-from harness import demo_database, run_main
 from loadgen import Load, LoadgenMissing, run_wrk, wrk_path
-from run import (
-    REPO,
-    git_state,
-    machine,
-    say,
-    versions,
-    warn,
-)
 from scenarios import BenchEnv
 from servers import free_port, http, serve, uvicorn_options, wait_ready
 
-BENCH = Path(__file__).resolve().parent
 FACES = REPO / "tests" / "fixtures" / "faces"
 CONSENT = "2026-12"
 # The demo citizens whose register photo is a fixture face (mock_providers.datagen.demo).

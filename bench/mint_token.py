@@ -24,7 +24,8 @@ from types import SimpleNamespace
 async def mint(index: int) -> dict[str, object]:
     import fakeredis.aioredis
 
-    from api.cli.main import _vault, database
+    from api.cli.common import database
+    from api.cli.common import vault as _vault
     from api.infra.keys import load_keyring
     from api.infra.settings import get_settings
     from api.providers.identity import Person

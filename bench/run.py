@@ -15,44 +15,39 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.metadata
 import importlib.util
 import json
 import os
-import platform
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cpu import CpuMeter, busy_share
-from loadgen import Load, LoadgenMissing, run_wrk, wrk_path, wrk_version
+from common import (
+    BENCH,
+    REPO,
+    app_env,
+    app_source,
+    busy_warning,
+    git_state,
+    machine,
+    resolve_rev,
+    run_main,
+    say,
+    versions,
+    warn,
+)
+from cpu import CpuMeter
+from loadgen import Load, LoadgenMissing, run_wrk, wrk_path
 from pg import drop_database, ensure_database
 from scenarios import SCENARIOS, BenchEnv, Scenario
 from servers import Server, free_port, http, serve, uvicorn_options, wait_ready
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-RESULTS = BENCH / "results"
 # A fixed request id: the app echoes it in ``extensions.requestId``, so the
 # answer is byte-identical every time and the baseline can replay it.
 REQUEST_ID = "bench-fixed-request-id"
-# Settings the benchmark owns; inherited values would leak the caller's setup.
-OWNED_ENV = ("APP_ENV", "DATABASE_URL", "REDIS_URL", "PORT")
-
-
-def say(*parts: object) -> None:
-    sys.stdout.write(" ".join(map(str, parts)) + "\n")
-    sys.stdout.flush()
-
-
-def warn(*parts: object) -> None:
-    sys.stderr.write(" ".join(map(str, parts)) + "\n")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -93,54 +88,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.threads > args.connections:
         p.error("--threads must not exceed --connections")
     return args
-
-
-def app_env(args: argparse.Namespace, tmp: Path, scenario: Scenario) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in OWNED_ENV and not k.startswith("FSREG_")}
-    env.update(scenario.app_env)
-    env.update({
-        "APP_ENV": "test",
-        "FSREG_VAR_DIR": str(tmp / "var"),
-        "FSREG_KEYS_DIR": str(tmp / "keys"),
-        "DATABASE_URL": args.database_url or f"sqlite://{tmp / 'bench.sqlite3'}",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
-    if args.redis_url:
-        env["REDIS_URL"] = args.redis_url
-    return env
-
-
-def resolve_rev(rev: str | None) -> str | None:
-    """REV as a full commit id, resolved once at the start: HEAD may move while a
-    run lasts (others commit), and the export and the recorded commit must agree."""
-    if rev is None:
-        return None
-    done = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=REPO,
-                          capture_output=True, text=True, timeout=10, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"not a commit: {rev}")
-    return done.stdout.strip()
-
-
-def app_source(rev: str | None, tmp: Path, python: str, env: dict[str, str]) -> Path:
-    """The directory the app runs from: the work tree, or REV exported to ``tmp``."""
-    if rev is None:
-        return REPO
-    src = tmp / "src"
-    src.mkdir()
-    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=REPO,
-                             capture_output=True, timeout=60, check=False)
-    if archive.returncode != 0:
-        raise RuntimeError(f"git archive {rev} failed: {archive.stderr.decode()}")
-    subprocess.run(["tar", "-x", "-C", str(src)], input=archive.stdout, timeout=60, check=True)
-    # The venv holds an editable install of the work tree; make sure the
-    # exported copy is what gets imported (the current directory comes first).
-    where = subprocess.run([python, "-c", "import api; print(api.__file__)"], cwd=src, env=env,
-                           capture_output=True, text=True, timeout=30, check=False).stdout
-    if not where.startswith(str(src)):
-        raise RuntimeError(f"api imports from {where.strip()!r}, not from the export {src}")
-    return src
 
 
 def app_command(args: argparse.Namespace, python: str, port: int) -> list[str]:
@@ -192,34 +139,6 @@ def summarize(legs: list[dict]) -> dict:
     }
 
 
-def versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "wrk": wrk_version()}
-    for dist in ("uvicorn", "starlette", "strawberry-graphql", "graphql-core", "uvloop",
-                 "httptools", "tortoise-orm"):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            out[dist] = importlib.metadata.version(dist)
-    return out
-
-
-def git_state(rev: str | None) -> dict[str, str | bool]:
-    def git(*a: str) -> str:
-        return subprocess.run(["git", *a], cwd=REPO, capture_output=True, text=True,
-                              timeout=10, check=False).stdout.strip()
-    if rev is not None:
-        return {"commit": git("rev-parse", f"{rev}^{{commit}}"), "dirty": False}
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
-
-
-def machine() -> dict[str, object]:
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return {"cpus": os.cpu_count(), "cpu_model": model, "platform": platform.platform()}
-
-
 def print_table(summary: dict[str, dict], ratio: dict[str, float], ref: str) -> None:
     say(f"\n{'server':<10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
         f"{'errors':>8}{'other CPU':>11}{'db CPU':>8}  req/s per leg")
@@ -233,110 +152,166 @@ def print_table(summary: dict[str, dict], ratio: dict[str, float], ref: str) -> 
         f"p99 {ratio['p99']:.2f}x")
 
 
-def bench(args: argparse.Namespace, tmp: Path, cleanup: contextlib.ExitStack) -> dict:
+@dataclass
+class Prepared:
+    """The run before any server starts: the app's environment and source, the
+    request, and what the app is compared with (``ref``)."""
+
+    scenario: Scenario
+    env: dict[str, str]
+    src: Path
+    headers: dict[str, str]
+    body: bytes
+    body_file: Path
+    ref: str  # "baseline", or "other" (the same app on --other-database-url)
+    ref_env: dict[str, str]
+    ref_headers: dict[str, str]
+    started: datetime
+    busy_before: float | None
+
+
+def created_database(url: str, cleanup: contextlib.ExitStack) -> None:
+    if ensure_database(url):
+        say(f"[bench] created {url}; dropped at the end")
+        cleanup.callback(drop_database, url)
+
+
+def migrated(benv: BenchEnv, scenario: Scenario, *, other: bool = False) -> dict[str, str]:
+    """Migrate ``benv``'s database and run the scenario's prepare: its headers."""
+    say(f"[bench] migrating {benv.env['DATABASE_URL']}")
+    benv.run_cli("migrate")
+    if not scenario.prepare:
+        return {}
+    say("[bench] preparing data" + (" on the other database" if other else ""))
+    return scenario.prepare(benv)
+
+
+def prepare(args: argparse.Namespace, tmp: Path, cleanup: contextlib.ExitStack) -> Prepared:
     scenario = SCENARIOS[args.scenario]
-    python = sys.executable
     env = app_env(args, tmp, scenario)
     if args.keys_from:
         copy_keyring(args.keys_from, Path(env["FSREG_KEYS_DIR"]))
-    # The reference: the bare baseline, or the same app on another database.
-    ref = "other" if args.other_database_url else "baseline"
     started = datetime.now(UTC)
-    busy_before = busy_share()
-    if busy_before is not None and busy_before > 0.2:
-        say(f"[bench] WARNING: the CPUs were {busy_before:.0%} busy before the run; other "
-            "work on the machine skews the legs (the ratio only partly cancels it)")
-
+    busy_before = busy_warning("bench")
     args.at = resolve_rev(args.at)
-    src = app_source(args.at, tmp, python, env)
-    if args.database_url and args.database_url.rsplit("/", 1)[-1].startswith("fsreg_bench") \
-            and ensure_database(args.database_url):
-        say(f"[bench] created {args.database_url}; dropped at the end")
-        cleanup.callback(drop_database, args.database_url)
-    say(f"[bench] migrating {env['DATABASE_URL']}")
-    benv = BenchEnv(python=python, repo=src, env=env, workdir=tmp)
-    benv.run_cli("migrate")
-    headers = {"Content-Type": "application/json", "X-Request-Id": REQUEST_ID}
-    if scenario.prepare:
-        say("[bench] preparing data")
-        headers.update(scenario.prepare(benv))
-    ref_headers = headers
+    src = app_source(args.at, tmp, sys.executable, env)
+    if args.database_url and args.database_url.rsplit("/", 1)[-1].startswith("fsreg_bench"):
+        created_database(args.database_url, cleanup)
+    benv = BenchEnv(python=sys.executable, repo=src, env=env, workdir=tmp)
+    headers = {"Content-Type": "application/json", "X-Request-Id": REQUEST_ID,
+               **migrated(benv, scenario)}
+    ref, ref_env, ref_headers = "baseline", env, headers
     if args.other_database_url:
-        other_env = {**env, "DATABASE_URL": args.other_database_url}
-        if ensure_database(args.other_database_url):
-            say(f"[bench] created {args.other_database_url}; dropped at the end")
-            cleanup.callback(drop_database, args.other_database_url)
-        say(f"[bench] migrating {args.other_database_url}")
-        other = BenchEnv(python=python, repo=src, env=other_env, workdir=tmp)
-        other.run_cli("migrate")
-        ref_headers = dict(headers)
-        if scenario.prepare:
-            say("[bench] preparing data on the other database")
-            ref_headers.update(scenario.prepare(other))
+        ref, ref_env = "other", {**env, "DATABASE_URL": args.other_database_url}
+        created_database(args.other_database_url, cleanup)
+        other = BenchEnv(python=sys.executable, repo=src, env=ref_env, workdir=tmp)
+        ref_headers = {**headers, **migrated(other, scenario, other=True)}
     body = scenario.body(benv)
     body_file = tmp / "request.json"
     body_file.write_bytes(body)
+    return Prepared(scenario, env, src, headers, body, body_file, ref, ref_env, ref_headers,
+                    started, busy_before)
 
-    uvicorn = [python, "-m", "uvicorn"]
-    app_port, base_port = free_port(), free_port()
-    with contextlib.ExitStack() as stack:
-        app = stack.enter_context(serve(
-            "app", app_command(args, python, app_port), cwd=src, env=env,
-            log_path=tmp / "app.log", port=app_port))
-        wait_ready(app, workers=args.workers)
-        answer = fetch(app, body, headers)
-        check_answer(answer, scenario)
-        if fetch(app, body, headers) != answer:
-            raise RuntimeError("the app's answer differs between two fetches; the scenario "
-                               "must be deterministic for the baseline to replay it")
+
+def start_app(stack: contextlib.ExitStack, args: argparse.Namespace, run: Prepared,
+              tmp: Path) -> tuple[Server, bytes]:
+    """The app, and its answer (the same twice: the baseline replays it)."""
+    port = free_port()
+    app = stack.enter_context(serve("app", app_command(args, sys.executable, port), cwd=run.src,
+                                    env=run.env, log_path=tmp / "app.log", port=port))
+    wait_ready(app, workers=args.workers)
+    answer = fetch(app, run.body, run.headers)
+    check_answer(answer, run.scenario)
+    if fetch(app, run.body, run.headers) != answer:
+        raise RuntimeError("the app's answer differs between two fetches; the scenario "
+                           "must be deterministic for the baseline to replay it")
+    say(f"[bench] app ready on :{port}, answer {len(answer)} bytes")
+    return app, answer
+
+
+def start_reference(stack: contextlib.ExitStack, args: argparse.Namespace, run: Prepared,
+                    tmp: Path, answer: bytes) -> Server:
+    """The bare baseline replaying ``answer``, or the app on the other database; either
+    must answer byte for byte what the app answered."""
+    port = free_port()
+    if run.ref == "other":
+        command, cwd, env = app_command(args, sys.executable, port), run.src, run.ref_env
+        differs = ("the app on the other database answers differently: the two databases "
+                   "do not hold the same data for this query")
+    else:
         answer_file = tmp / "answer.json"
         answer_file.write_bytes(answer)
-        say(f"[bench] app ready on :{app_port}, answer {len(answer)} bytes")
+        command = [sys.executable, "-m", "uvicorn", *uvicorn_options(port, args.workers),
+                   "--app-dir", str(BENCH), "baseline_app:create_app"]
+        cwd, env = REPO, {**run.env, "BENCH_BASELINE_BODY": str(answer_file)}
+        differs = "the baseline does not replay the app's answer byte for byte"
+    server = stack.enter_context(serve(run.ref, command, cwd=cwd, env=env,
+                                       log_path=tmp / f"{run.ref}.log", port=port))
+    wait_ready(server, workers=args.workers)
+    if fetch(server, run.body, run.ref_headers) != answer:
+        raise RuntimeError(differs)
+    say(f"[bench] {run.ref} ready on :{port}")
+    return server
 
-        if args.other_database_url:
-            baseline = stack.enter_context(serve(
-                ref, app_command(args, python, base_port), cwd=src, env=other_env,
-                log_path=tmp / "other.log", port=base_port))
-            wait_ready(baseline, workers=args.workers)
-            if fetch(baseline, body, ref_headers) != answer:
-                raise RuntimeError("the app on the other database answers differently: the "
-                                   "two databases do not hold the same data for this query")
-        else:
-            base_env = {**env, "BENCH_BASELINE_BODY": str(answer_file)}
-            baseline = stack.enter_context(serve(
-                "baseline", [*uvicorn, *uvicorn_options(base_port, args.workers), "--app-dir",
-                             str(BENCH), "baseline_app:create_app"],
-                cwd=REPO, env=base_env, log_path=tmp / "baseline.log", port=base_port))
-            wait_ready(baseline, workers=args.workers)
-            if fetch(baseline, body, headers) != answer:
-                raise RuntimeError("the baseline does not replay the app's answer byte for byte")
-        say(f"[bench] {ref} ready on :{base_port}")
 
-        servers = {ref: baseline, "app": app}
-        server_headers = {ref: ref_headers, "app": headers}
-        if args.warmup:
-            for name, server in servers.items():
-                run_wrk(server.url + "/graphql", Load(args.warmup, args.connections,
-                                                      args.threads, server_headers[name],
-                                                      body_file))
-        legs: dict[str, list[dict]] = {ref: [], "app": []}
-        meter = CpuMeter.for_groups(srv.proc.pid for srv in servers.values())
-        for round_no in range(1, args.rounds + 1):
-            for name, server in servers.items():
-                load = Load(args.duration, args.connections, args.threads, server_headers[name],
-                            body_file)
-                meter.start()
-                leg = run_wrk(server.url + "/graphql", load)
-                leg["cpu"] = meter.stop()
-                legs[name].append(leg)
-                others = f"{leg['cpu']['others']:.0%}" if leg["cpu"] else "?"
-                db_cpu = f"  db CPU {leg['cpu']['db']:.0%}" if leg["cpu"] else ""
-                say(f"[bench] round {round_no} {name:<8} {leg['rps']:>9.0f} req/s  "
-                    f"p50 {leg['latency_us']['p50'] / 1000:.2f} ms  "
-                    f"p99 {leg['latency_us']['p99'] / 1000:.2f} ms  "
-                    f"errors {leg['error_count']}  other CPU {others}{db_cpu}")
+def measure(args: argparse.Namespace, servers: dict[str, Server],
+            headers: dict[str, dict[str, str]], body_file: Path) -> dict[str, list[dict]]:
+    """Unrecorded warm-up, then ``rounds`` wrk legs per server, alternated."""
+    def load(name: str, seconds: int) -> Load:
+        return Load(seconds, args.connections, args.threads, headers[name], body_file)
 
-        after_ok = all(fetch(s, body, server_headers[n]) == answer for n, s in servers.items())
+    if args.warmup:
+        for name, server in servers.items():
+            run_wrk(server.url + "/graphql", load(name, args.warmup))
+    legs: dict[str, list[dict]] = {name: [] for name in servers}
+    meter = CpuMeter.for_groups(srv.proc.pid for srv in servers.values())
+    for round_no in range(1, args.rounds + 1):
+        for name, server in servers.items():
+            meter.start()
+            leg = run_wrk(server.url + "/graphql", load(name, args.duration))
+            leg["cpu"] = meter.stop()
+            legs[name].append(leg)
+            say_leg(round_no, name, leg)
+    return legs
+
+
+def say_leg(round_no: int, name: str, leg: dict) -> None:
+    others = f"{leg['cpu']['others']:.0%}" if leg["cpu"] else "?"
+    db_cpu = f"  db CPU {leg['cpu']['db']:.0%}" if leg["cpu"] else ""
+    say(f"[bench] round {round_no} {name:<8} {leg['rps']:>9.0f} req/s  "
+        f"p50 {leg['latency_us']['p50'] / 1000:.2f} ms  "
+        f"p99 {leg['latency_us']['p99'] / 1000:.2f} ms  "
+        f"errors {leg['error_count']}  other CPU {others}{db_cpu}")
+
+
+def ratios(summary: dict[str, dict], ref: str) -> dict[str, float]:
+    app, base = summary["app"], summary[ref]
+    return {"rps": app["rps"] / base["rps"], "p50": app["p50_ms"] / base["p50_ms"],
+            "p99": app["p99_ms"] / base["p99_ms"]}
+
+
+def run_settings(args: argparse.Namespace, scenario: Scenario) -> dict[str, object]:
+    return {
+        "duration_s": args.duration, "connections": args.connections,
+        "workers": args.workers, "wrk_threads": args.threads, "rounds": args.rounds,
+        "warmup_s": args.warmup,
+        "database": "temporary SQLite" if not args.database_url else "given --database-url",
+        "other_database": "given --other-database-url" if args.other_database_url else None,
+        "redis": "in-process" if not args.redis_url else "given --redis-url",
+        "keyring": "copied from --keys-from" if args.keys_from else "generated",
+        "scenario_env": scenario.app_env,
+        "uvicorn_options": uvicorn_options(0, args.workers),
+    }
+
+
+def bench(args: argparse.Namespace, tmp: Path, cleanup: contextlib.ExitStack) -> dict:
+    run = prepare(args, tmp, cleanup)
+    with contextlib.ExitStack() as stack:
+        app, answer = start_app(stack, args, run, tmp)
+        servers = {run.ref: start_reference(stack, args, run, tmp, answer), "app": app}
+        headers = {run.ref: run.ref_headers, "app": run.headers}
+        legs = measure(args, servers, headers, run.body_file)
+        after_ok = all(fetch(s, run.body, headers[n]) == answer for n, s in servers.items())
         for server in servers.values():
             if server.proc.poll() is not None:
                 raise RuntimeError(f"{server.name} died during the run:\n{server.log_tail()}")
@@ -344,12 +319,8 @@ def bench(args: argparse.Namespace, tmp: Path, cleanup: contextlib.ExitStack) ->
         log_lines = {name: s.log_lines() for name, s in servers.items()}
 
     summary = {name: summarize(legs[name]) for name in legs}
-    ratio = {
-        "rps": summary["app"]["rps"] / summary[ref]["rps"],
-        "p50": summary["app"]["p50_ms"] / summary[ref]["p50_ms"],
-        "p99": summary["app"]["p99_ms"] / summary[ref]["p99_ms"],
-    }
-    print_table(summary, ratio, ref)
+    ratio = ratios(summary, run.ref)
+    print_table(summary, ratio, run.ref)
     noisy = max(summary[n]["max_other_cpu"] for n in summary)
     if noisy > 0.1:
         say(f"[bench] WARNING: other work took up to {noisy:.0%} of the CPUs during a leg; "
@@ -358,35 +329,25 @@ def bench(args: argparse.Namespace, tmp: Path, cleanup: contextlib.ExitStack) ->
         say("[bench] WARNING: an answer after the run differed from the one before it")
     return {
         "scenario": args.scenario,
-        "description": scenario.description,
+        "description": run.scenario.description,
         "command": "python bench/run.py " + " ".join(sys.argv[1:]),
         "pythonpath": os.environ.get("PYTHONPATH"),
-        "started_utc": started.isoformat(timespec="seconds"),
-        "settings": {
-            "duration_s": args.duration, "connections": args.connections,
-            "workers": args.workers, "wrk_threads": args.threads, "rounds": args.rounds,
-            "warmup_s": args.warmup,
-            "database": "temporary SQLite" if not args.database_url else "given --database-url",
-            "other_database": "given --other-database-url" if args.other_database_url else None,
-            "redis": "in-process" if not args.redis_url else "given --redis-url",
-            "keyring": "copied from --keys-from" if args.keys_from else "generated",
-            "scenario_env": scenario.app_env,
-            "uvicorn_options": uvicorn_options(0, args.workers),
-        },
+        "started_utc": run.started.isoformat(timespec="seconds"),
+        "settings": run_settings(args, run.scenario),
         "app": args.app,
         "launcher": args.launcher,
         "reference": ("the same app on --other-database-url" if args.other_database_url
                       else "bare Starlette baseline"),
         # Tokens are left out: they are bearer credentials for the bench database.
-        "request": {"body": body.decode(), "headers": {
-            k: ("<token>" if k == "Authorization" else v) for k, v in headers.items()}},
+        "request": {"body": run.body.decode(), "headers": {
+            k: ("<token>" if k == "Authorization" else v) for k, v in run.headers.items()}},
         "answer_bytes": len(answer),
         "answers_identical_after_run": after_ok,
         "summary": summary,
         "ratio_app_over_baseline": ratio,  # over the reference (see "reference")
         "legs": legs,
         "machine": machine(),
-        "cpu_busy_before": None if busy_before is None else round(busy_before, 3),
+        "cpu_busy_before": None if run.busy_before is None else round(run.busy_before, 3),
         "versions": versions(),
         "app_source": f"git archive {args.at}" if args.at else "working tree",
         "git": git_state(args.at),
@@ -406,34 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         warn("uvicorn is not importable by this Python; run with the project's venv: "
              ".venv/bin/python bench/run.py ...")
         return 3
-
-    # Ctrl-C (even when started with SIGINT ignored, as `cmd &` in a script
-    # is) and SIGTERM become exceptions, so the servers are stopped either way.
-    def on_term(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, on_term)
-
-    t0 = time.monotonic()
-    try:
-        with tempfile.TemporaryDirectory(prefix="fsreg-bench-") as tmp, \
-                contextlib.ExitStack() as cleanup:
-            result = bench(args, Path(tmp), cleanup)
-    except KeyboardInterrupt:
-        warn("\n[bench] interrupted; servers stopped")
-        return 130
-    except SystemExit:
-        warn("[bench] terminated; servers stopped")
-        raise
-    except (RuntimeError, subprocess.SubprocessError) as exc:
-        warn(f"[bench] failed: {exc}")
-        return 1
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS / f"{args.scenario}-{stamp}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    say(f"[bench] {time.monotonic() - t0:.0f}s; results in {out.relative_to(REPO)}")
-    return 0
+    return run_main(args.scenario, bench, args)
 
 
 if __name__ == "__main__":

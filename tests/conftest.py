@@ -25,7 +25,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from api.app import create_app
-from api.cli.main import run_migrations
+from api.cli.common import run_migrations
 from api.infra.settings import Env, Settings
 
 PG_ADMIN_DSN = os.environ.get("FSREG_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")

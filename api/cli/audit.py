@@ -8,17 +8,17 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from api.cli.common import Commands, database, out, vault
 from api.infra.settings import Settings
 
 
 @contextlib.asynccontextmanager
 async def providers(settings: Settings) -> AsyncIterator[Any]:
     """The database and the configured providers (seal, archive), for one command."""
-    from api.cli.main import _vault, database
     from api.providers.container import build_providers
 
     async with database(settings):
-        yield build_providers(settings, _vault(settings))
+        yield build_providers(settings, vault(settings))
 
 
 def cmd_verify_audit(_: argparse.Namespace, settings: Settings) -> int:
@@ -31,14 +31,14 @@ def cmd_verify_audit(_: argparse.Namespace, settings: Settings) -> int:
     result = asyncio.run(go())
     if not result.ok:
         where = f" at row {result.first_bad_seq}" if result.first_bad_seq else ""
-        print(f"audit trail broken{where} [{result.kind}]: {result.problem}")  # noqa: T201
+        out(f"audit trail broken{where} [{result.kind}]: {result.problem}")
         return 1
     if result.anchored_seq is None:
-        print(f"audit trail intact: {result.checked} events; no checkpoint yet "  # noqa: T201
-              "(run audit-checkpoint)")
+        out(f"audit trail intact: {result.checked} events; no checkpoint yet "
+            "(run audit-checkpoint)")
     else:
-        print(f"audit trail intact: {result.checked} events, anchored up to row "  # noqa: T201
-              f"{result.anchored_seq} by a signed, timestamped checkpoint")
+        out(f"audit trail intact: {result.checked} events, anchored up to row "
+            f"{result.anchored_seq} by a signed, timestamped checkpoint")
     return 0
 
 
@@ -53,18 +53,25 @@ def cmd_audit_checkpoint(_: argparse.Namespace, settings: Settings) -> int:
 
     row, newest, sent = asyncio.run(go())
     if row is not None:
-        print(f"checkpoint {row.id}: row {row.head_seq} anchored, "  # noqa: T201
-              f"timestamped {row.signed_at:%Y-%m-%d %H:%M:%S} UTC; {sent} sent to the archive")
+        out(f"checkpoint {row.id}: row {row.head_seq} anchored, "
+            f"timestamped {row.signed_at:%Y-%m-%d %H:%M:%S} UTC; {sent} sent to the archive")
     elif newest is not None:
-        print(f"nothing new: checkpoint {newest.id} already anchors row "  # noqa: T201
-              f"{newest.head_seq}; {sent} sent to the archive")
+        out(f"nothing new: checkpoint {newest.id} already anchors row "
+            f"{newest.head_seq}; {sent} sent to the archive")
     else:
-        print("nothing to anchor: the audit trail is empty")  # noqa: T201
+        out("nothing to anchor: the audit trail is empty")
     return 0
 
 
-def add_commands(sub: Any) -> None:
-    sub.add_parser("verify-audit", help="verify the audit trail against its checkpoints"
-                   ).set_defaults(func=cmd_verify_audit)
-    sub.add_parser("audit-checkpoint", help="anchor the audit trail's head now (signed, "
-                   "timestamped, copied to the archive)").set_defaults(func=cmd_audit_checkpoint)
+def add_commands(c: Commands) -> None:
+    group = "operations"
+    c.add(group, "verify-audit", cmd_verify_audit,
+          help="verify the audit trail against its checkpoints",
+          description="Check the hash chain of the audit trail (数字留痕) row by row and "
+          "against the signed, timestamped checkpoints: exit 1 with the first broken row "
+          "(a modified, deleted or re-chained range).", example="verify-audit")
+    c.add(group, "audit-checkpoint", cmd_audit_checkpoint,
+          help="anchor the audit trail's head now (signed, timestamped, copied to the archive)",
+          description="Write a checkpoint of the chain's head now (the background job does "
+          "it every FSREG_AUDIT_CHECKPOINT_SECONDS) and deliver waiting copies to the "
+          "archive.", example="audit-checkpoint")

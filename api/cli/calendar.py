@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import sys
 from datetime import date
-from typing import Any
 
+from api.cli.common import Commands, database, err, out
 from api.infra.settings import Settings
 
 
@@ -25,7 +24,6 @@ def _actor() -> str:
 
 
 def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
-    from api.cli.main import database
     from api.errors import InvalidArgument
     from api.services.appointments import calendar as cal
     from api.services.appointments import calendar_admin
@@ -37,37 +35,44 @@ def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
                 kind = "HOLIDAY" if args.holiday else "WORKDAY"
                 moved = await calendar_admin.set_day(settings, args.day, kind, args.reason,
                                                      actor=_actor())
-                print(f"{args.day}: {kind} ({args.reason.strip()}) for every hall; "  # noqa: T201
+                out(f"{args.day}: {kind} ({args.reason.strip()}) for every hall; "
                       f"{moved} provisional deadlines recounted")
             elif args.action == "unset":
                 removed = await calendar_admin.unset_day(settings, args.day, actor=_actor())
-                print(f"{args.day}: " + ("override removed" if removed  # noqa: T201
+                out(f"{args.day}: " + ("override removed" if removed
                                          else "had no override"))
             elif args.action == "confirm":
                 end = await calendar_admin.confirm_year(settings, args.year, args.notice,
                                                         actor=_actor())
-                print(f"{args.year} confirmed as loaded; the calendar covers through {end}")  # noqa: T201
+                out(f"{args.year} confirmed as loaded; the calendar covers through {end}")
             elif args.action == "list":
                 listed, end = await calendar_admin.year_listing(args.year)
                 for d in listed:
-                    print(f"{d.day} {d.day:%a} {d.kind:8} {d.source:9} {d.name}")  # noqa: T201
-                print(f"covered through {end}; ESTIMATED days are the library's guess")  # noqa: T201
+                    out(f"{d.day} {d.day:%a} {d.kind:8} {d.source:9} {d.name}")
+                out(f"covered through {end}; ESTIMATED days are the library's guess")
             else:
                 today = args.today or cal.local_day(cal.now())
                 state = await holiday_calendar.coverage(today, settings.calendar_warn_days)
-                print(state.message())  # noqa: T201
+                out(state.message())
                 return 0 if state.status == "OK" else 1
         return 0
 
     try:
         return asyncio.run(go())
     except InvalidArgument as exc:
-        print(exc.message, file=sys.stderr)  # noqa: T201
+        err(exc.message)
         return 2
 
 
-def add_commands(sub: Any) -> None:
-    p = sub.add_parser("calendar", help="public holidays and 调休 days: operator overrides")
+def add_commands(c: Commands) -> None:
+    p = c.add("operations", "calendar", cmd_calendar,
+              help="public holidays and 调休 days: operator overrides",
+              description="The national holiday calendar of the halls: the holidays library's "
+              "days, overridden by operators (set/unset a day for every hall, confirm a year "
+              "once the State Council notice is loaded), listed by source; `check` exits 1 "
+              "when the coverage ends soon (working-day deadlines past it are provisional).",
+              example="calendar set 2027-02-06 --holiday --reason 春节\n"
+              "calendar confirm 2027 --notice 国办发明电〔2026〕7号\ncalendar check")
     actions = p.add_subparsers(dest="action", required=True)
     s = actions.add_parser("set", help="mark a day for every hall (wins over the library)")
     s.add_argument("day", type=_day)
@@ -85,4 +90,3 @@ def add_commands(sub: Any) -> None:
     s = actions.add_parser("check", help="exit 1 when coverage ends within "
                            "FSREG_CALENDAR_WARN_DAYS (default 60) days")
     s.add_argument("--today", type=_day, help="check as of this day (default: today)")
-    p.set_defaults(func=cmd_calendar)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from api.cli.common import Commands, database, err, out
 from api.infra.settings import Settings
 
 _ROLLOUT_SECONDS = 900.0
@@ -22,19 +23,15 @@ def _path(args: argparse.Namespace, settings: Settings) -> Path:
     return Path(args.dir) / KEYRING_FILE if args.dir else keyring_path(settings)
 
 
-def _out(text: str) -> None:
-    print(text)  # noqa: T201
-
-
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from api.infra import keyring_admin
 
     path = _path(args, settings)
     summary = keyring_admin.init(path)
-    _out(f"new key ring written to {path} (mode 0600; secrets are never printed)")
-    _out(f"keys: pii {summary['pii']['active']}, tokens {summary['tokens']['active']}, "
+    out(f"new key ring written to {path} (mode 0600; secrets are never printed)")
+    out(f"keys: pii {summary['pii']['active']}, tokens {summary['tokens']['active']}, "
          f"blind index {summary['blind_index']['active']}")
-    _out("back it up now (README: Running in production, Backups of keys): "
+    out("back it up now (README: Running in production, Backups of keys): "
          "without it no personal data can be read again")
     return 0
 
@@ -43,7 +40,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from api.infra import keyring_admin
     from api.infra.keys import read_keyring_document
 
-    _out(json.dumps(keyring_admin.summary(read_keyring_document(_path(args, settings))),
+    out(json.dumps(keyring_admin.summary(read_keyring_document(_path(args, settings))),
                     indent=1))
     return 0
 
@@ -56,20 +53,19 @@ def cmd_rotate(args: argparse.Namespace, settings: Settings) -> int:
     delay = 0.0 if family == "blind_index" else args.activate_in
     kid = keyring_admin.rotate(path, family, activate_in=delay)
     if family == "blind_index":
-        _out(f"blind-index key {kid} added as pending. Stop the web workers and job "
+        out(f"blind-index key {kid} added as pending. Stop the web workers and job "
              "workers, run `python -m api keys reencrypt`, then start them again.")
         return 0
     at = datetime.now(UTC).timestamp() + delay
-    _out(f"{family} key {kid} added; it takes over at "
+    out(f"{family} key {kid} added; it takes over at "
          f"{datetime.fromtimestamp(at, UTC):%Y-%m-%d %H:%M:%S} UTC. Restart every worker "
          "before then (they then know it); old keys stay readable/verifiable.")
     if family == "pii":
-        _out("after it has taken over: `python -m api keys reencrypt` (resumable)")
+        out("after it has taken over: `python -m api keys reencrypt` (resumable)")
     return 0
 
 
 def cmd_reencrypt(args: argparse.Namespace, settings: Settings) -> int:
-    from api.cli.main import database
     from api.infra import keyring_admin
     from api.infra.crypto import PiiVault
     from api.infra.keyjobs import reencrypt
@@ -81,7 +77,7 @@ def cmd_reencrypt(args: argparse.Namespace, settings: Settings) -> int:
     vault = PiiVault(ring)
     encrypted, indexed = all_columns(settings)
     if ring.current_pii_kid() != ring.pii_active:
-        _out(f"note: PII key {ring.pii_active} has not taken over yet; ciphertexts are "
+        out(f"note: PII key {ring.pii_active} has not taken over yet; ciphertexts are "
              f"brought to {ring.current_pii_kid()} (run again after it takes over)")
 
     async def go() -> list[Any]:
@@ -99,13 +95,13 @@ def cmd_reencrypt(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = asyncio.run(go())
     except reencrypt.Interrupted:
-        _out("stopped at the row limit: run `python -m api keys reencrypt` again to resume")
+        out("stopped at the row limit: run `python -m api keys reencrypt` again to resume")
         return 3
     for p in report:
-        _out(f"{p.column}: {p.rewritten} rewritten, {p.unreadable} unreadable, "
+        out(f"{p.column}: {p.rewritten} rewritten, {p.unreadable} unreadable, "
              f"{p.unmapped} unmapped")
     if ring.blind_index_pending:
-        _out(f"blind index now uses {ring.blind_index_pending}; start the workers again")
+        out(f"blind index now uses {ring.blind_index_pending}; start the workers again")
     return 1 if any(p.unreadable for p in report) else 0
 
 
@@ -124,12 +120,19 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
     try:
         return int(args.keys_func(args, settings))
     except KeyringError as exc:
-        print(f"key ring: {exc}", file=sys.stderr)  # noqa: T201
+        err(f"key ring: {exc}")
         return 2
 
 
-def add_commands(sub: Any) -> None:
-    p = sub.add_parser("keys", help="create, inspect and rotate the key ring")
+def add_commands(c: Commands) -> None:
+    p = c.add("operations", "keys", cmd_keys, help="create, inspect and rotate the key ring",
+              description="The key ring (FSREG_KEYS_DIR/keyring.json): personal-data "
+              "encryption keys, token signing keys, the blind-index key. `init` writes a new "
+              "production ring, `rotate` adds a key that takes over after a rolling restart, "
+              "`reencrypt` brings ciphertexts to it (resumable), `public` prints the JWKS. "
+              "Secrets are never printed.",
+              example="keys init --dir /run/secrets/fsreg\nkeys rotate --pii\n"
+              "keys reencrypt --batch 500")
     p.add_argument("--dir", help="key directory (default FSREG_KEYS_DIR or var/keys)")
     actions = p.add_subparsers(dest="action", required=True)
     actions.add_parser("init", help="a new production key ring (0600, never printed)"
@@ -151,4 +154,3 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--limit", type=int, help="stop after this many rows (resume later)")
     s.set_defaults(keys_func=cmd_reencrypt)
     actions.add_parser("public", help="print the public JWKS").set_defaults(keys_func=cmd_public)
-    p.set_defaults(func=cmd_keys)

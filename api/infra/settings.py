@@ -154,8 +154,9 @@ class Settings(BaseSettings):
     # many days before the calendar's coverage ends (log, /readyz notice, CLI).
     calendar_warn_days: int = 60
 
-    # How often each worker reads new register events into notifications
-    # (0: only when a citizen opens their notifications).
+    # How often each worker runs the background jobs (api/jobs: register events
+    # into notifications, no-shows, reminders, ...). 0: never; then schedule
+    # ``python -m api run-jobs``.
     register_sync_seconds: float = 30.0
     # How often the background loop anchors the audit chain in a signed,
     # timestamped checkpoint (0: only ``audit-checkpoint`` / ``run-jobs``).

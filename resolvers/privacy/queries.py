@@ -35,7 +35,6 @@ class PrivacyQuery:
     async def my_notifications(self, info: Info, first: int = 20, after: str | None = None,
                                unread_only: bool = False) -> NotificationConnection:
         paging.check_first(first, info.context.settings.max_page_size)
-        await notifications.sync_register_events(info.context.state)
         subject_hash = await _subject_hash(info)
         page = await notifications.my_notifications(subject_hash, first=first,
                                                     after=after, unread_only=unread_only)

@@ -21,7 +21,7 @@ from tortoise import Tortoise, connections
 from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api.migrate import migrate
 
-from api.cli.main import run_migrations
+from api.cli.common import run_migrations
 from api.infra.db import tortoise_config
 from api.infra.settings import Settings
 from tests.conftest import Leg, _forget_orm, _pg_admin

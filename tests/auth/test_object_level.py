@@ -14,7 +14,7 @@ from api.infra.settings import ROOT
 from api.services.appointments.calendar import SHANGHAI
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI, HUANG_GUOLIANG
 from tests.conftest import Client
-from tests.resolvers.helpers import seed_demo, token_for
+from tests.resolvers.helpers import run_job, seed_demo, token_for
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 Case = Callable[[Client, str, str], Awaitable[tuple[dict, dict]]]
@@ -59,6 +59,7 @@ async def _mark_read(c: Client, me: str, other: str) -> tuple[dict, dict]:
     unit = (await c.gql("query { myProperties(first: 1) { edges { node { unitNo } } } }",
                         token=other))["data"]["myProperties"]["edges"][0]["node"]["unitNo"]
     await c.state.providers.registry.record_event(unit, "OBJECTION", {"party": "x"})
+    await run_job(c)
     notes = await c.gql("query { myNotifications(first: 5) { edges { node { id } } } }",
                         token=other)
     theirs = notes["data"]["myNotifications"]["edges"][0]["node"]["id"]

@@ -19,8 +19,17 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from api.services.certificates import pdf as certificate_pdf
-from api.services.certificates.pdf import CertificateContent, HoldingRow, render_certificate
+from api.services.certificates.pdf import (
+    CertificateContent,
+    HoldingRow,
+    render_certificate,
+    warm_up,
+)
+from api.services.certificates.pdf.fonts import ASCII, FAMILY, noto_sans_sc
+from api.services.certificates.pdf.labels import content_strings
+from api.services.certificates.pdf.layout import CertificatePdf
+from api.services.certificates.pdf.linebreak import break_lines
+from api.services.certificates.pdf.qr import QRCode
 from mock_providers.seal import LocalSealProvider
 
 ISSUED = datetime(2026, 11, 24, 2, 23, 45, tzinfo=UTC)  # 10:23 in Shanghai
@@ -246,7 +255,7 @@ def test_the_font_is_embedded_as_a_small_truetype_subset() -> None:
 def test_the_built_font_tables_are_what_fonttools_would_recalculate() -> None:
     # The per-document fonts are saved without fontTools' recalculation (too slow);
     # their bounding boxes and maxima are set from the cached glyphs instead.
-    fonts = certificate_pdf._fonts()
+    fonts = noto_sans_sc()
     for style in ("", "B"):
         built = TTFont(BytesIO(fonts.static_font(style, "不动产登记㎡（）gjy,ÅQ").data))
         again = TTFont(BytesIO(fonts.static_font(style, "不动产登记㎡（）gjy,ÅQ").data))
@@ -273,7 +282,7 @@ def test_same_content_gives_the_same_bytes() -> None:
 
 
 def test_no_glyph_is_missing_for_ordinary_content(caplog: pytest.LogCaptureFixture) -> None:
-    certificate_pdf.warm_up()
+    warm_up()
     with caplog.at_level(logging.WARNING):
         render_certificate(certificate(25))
         render_certificate(certificate(kind="NO_HOLDINGS"))
@@ -282,7 +291,7 @@ def test_no_glyph_is_missing_for_ordinary_content(caplog: pytest.LogCaptureFixtu
 
 
 def test_a_character_the_font_lacks_is_logged_not_fatal(caplog: pytest.LogCaptureFixture) -> None:
-    fonts = certificate_pdf._fonts()
+    fonts = noto_sans_sc()
     rare = next(chr(cp) for cp in range(0x20000, 0x2A6E0) if not fonts.supports(chr(cp)))
     with caplog.at_level(logging.WARNING):
         pdf = render_certificate(certificate(1, holder_name=f"陈{rare}"))
@@ -324,25 +333,25 @@ async def test_the_pdf_takes_a_pades_seal_that_validates(tmp_path: Path) -> None
 
 def test_lines_break_by_chinese_rules() -> None:
     widths = {ch: 1.0 for ch in "一二三四五六七八，。（）ABC12"}
-    lines = certificate_pdf._break_lines("一二三四五，六七", 5, widths)
+    lines = break_lines("一二三四五，六七", 5, widths)
     assert lines == ["一二三四", "五，六七"]  # no line starts with "，"
-    assert certificate_pdf._break_lines("一二三四（五）", 5, widths) == ["一二三四", "（五）"]
+    assert break_lines("一二三四（五）", 5, widths) == ["一二三四", "（五）"]
     # A short run of Latin letters / digits moves whole; a long one breaks anywhere.
-    assert certificate_pdf._break_lines("一二三AB", 4, widths) == ["一二三", "AB"]
-    assert certificate_pdf._break_lines("ABC12ABC12", 4, widths) == ["ABC1", "2ABC", "12"]
-    assert certificate_pdf._break_lines("一\n二", 4, widths) == ["一", "二"]
+    assert break_lines("一二三AB", 4, widths) == ["一二三", "AB"]
+    assert break_lines("ABC12ABC12", 4, widths) == ["ABC1", "2ABC", "12"]
+    assert break_lines("一\n二", 4, widths) == ["一", "二"]
 
 
 def test_text_is_measured_as_fpdf2_lays_it_out() -> None:
     content = certificate(3)
-    pdf = certificate_pdf._CertificatePdf(content)
-    fonts = certificate_pdf._fonts()
-    chars = set("".join(certificate_pdf._content_strings(content))) | certificate_pdf._ASCII
+    pdf = CertificatePdf(content)
+    fonts = noto_sans_sc()
+    chars = set("".join(content_strings(content))) | ASCII
     for style in ("", "B"):
-        certificate_pdf._add_font(pdf, style, fonts.static_font(style, chars))
+        pdf.use_font(style, fonts.static_font(style, chars))
     for style, size, text in (("", 8.5, ADDRESSES[0]), ("", 10.5, "440***********123X"),
                               ("B", 10.5, CODE), ("", 7.5, URL)):
-        pdf.set_font(certificate_pdf.FAMILY, style, size)
+        pdf.set_font(FAMILY, style, size)
         assert pdf.measure(text, style=style, size=size) == pytest.approx(
             pdf.get_string_width(text), abs=1e-6)
 
@@ -357,7 +366,7 @@ def test_qr_code_is_the_one_qrcode_makes(length: int) -> None:
         qr.make(fit=True)
         return qr.get_matrix()
 
-    assert matrix(certificate_pdf._QRCode) == matrix(qrcode.QRCode)
+    assert matrix(QRCode) == matrix(qrcode.QRCode)
 
 
 # --- what a person sees ----------------------------------------------------------------------

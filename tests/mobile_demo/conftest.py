@@ -224,8 +224,8 @@ def _server_env(var: Path, port: int) -> dict[str, str]:
         FSREG_DEV_SMS_INBOX="true",  # the 模拟短信 panel and sms_code()
         FSREG_IP_LOGIN_ATTEMPTS="10000",
         FSREG_VERIFY_ATTEMPTS_PER_MINUTE="10000",
-        # Register events reach notifications when a citizen opens them (or
-        # `server.cli("run-jobs")`), not on a timer: deterministic screens.
+        # The background jobs (register events into notifications, ...) run on
+        # `server.cli("run-jobs")`, not on a timer: deterministic screens.
         FSREG_REGISTER_SYNC_SECONDS="0",
         FSREG_FACE_POOL_WORKERS="1",  # two cores: leave one for chromium
         # The fake camera loops one photo, so a citizen's second login is a

@@ -191,6 +191,7 @@ def test_notifications_count_and_mark_all_read(demo_server: Any, phone: Any, sho
                         ("SEIZURE", ("--party", "佛山市禅城区人民法院",
                                      "--document-no", "(2026)粤0604执1号"))):
         demo_server.cli("register-event", "--unit-no", unit.group(0), "--kind", kind, *extra)
+    demo_server.cli("run-jobs")  # what each worker's background loop does every 30 s
 
     phone.goto("/demo/#/notifications")
     expect(phone.locator("[data-test=notification][data-read=false]")).to_have_count(3)

@@ -167,12 +167,12 @@ def test_issue_certificate_print_pdf_and_rate_it(
 _SETUP = r"""
 import asyncio, json, sys, uuid
 from datetime import timedelta
-from api.cli.main import database, _vault
+from api.cli.common import database, vault as _vault
+from api.infra.settings import get_settings
 from api.models import Booking, Slot
 from api.providers.identity import Person
 from api.services.appointments import calendar as cal, queue
 from api.services.session.citizens import ensure_citizen
-from api.infra.settings import get_settings
 
 async def main(hall, item, people):
     settings = get_settings()

@@ -50,7 +50,7 @@ def test_the_mock_database_sits_beside_the_app_database(tmp_path: Path) -> None:
 async def test_migrate_creates_and_migrates_the_mock_database(leg: Leg) -> None:
     if not leg.is_pg:
         pytest.skip("SQLite makes its file itself (the harness copies a migrated pair)")
-    from api.cli.main import run_migrations
+    from api.cli.common import run_migrations
 
     assert leg.pg_dsn is not None
     name = f"fsreg_fresh_{uuid.uuid4().hex[:8]}"

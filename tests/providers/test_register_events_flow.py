@@ -7,7 +7,7 @@ import pytest
 from api.providers.register_write import NewHolder, RegisterBatch, Transfer
 from mock_providers.datagen import demo, demo_records
 from tests.conftest import Client
-from tests.resolvers.helpers import seed_demo, token_for
+from tests.resolvers.helpers import run_job, seed_demo, token_for
 
 pytestmark = pytest.mark.slow
 PROPS = "query { myProperties(first: 10) { edges { node { id unitNo } } } }"
@@ -44,6 +44,7 @@ async def test_a_sale_moves_the_flat_supersedes_and_notifies(client: Client) -> 
     assert contract.unit_no not in await units_of(client, seller)
     verified = await client.gql(VERIFY, {"n": cert["number"], "c": cert["verificationCode"]})
     assert verified["data"]["verifyCertificate"]["status"] == "SUPERSEDED"
+    await run_job(client)
     for token in (seller, buyer):
         notes = (await client.gql(NOTES, token=token))["data"]["myNotifications"]["edges"]
         [transfer] = [n["node"] for n in notes if n["node"]["kind"] == "TRANSFER"]

@@ -16,6 +16,15 @@ async def token_for(client: Client, name: str, id_number: str, *, level: str = "
     return issued.access_token
 
 
+async def run_job(client: Client, name: str = "register-events") -> int:
+    """One job of api/jobs now, as the background loop would (the tests' apps run
+    no loop): e.g. register events into notifications."""
+    from api.jobs.registry import by_name
+    from api.services.appointments import calendar as cal
+
+    return await by_name(name).run(client.state, cal.now())
+
+
 async def seed_demo(client: Client) -> None:
     from api.services.appointments.halls import seed_halls
     from mock_providers.seed import seed_demo as seed

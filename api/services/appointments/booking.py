@@ -194,8 +194,16 @@ async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_ite
 
 async def mine(settings: Settings, citizen_id: str, at: datetime | None = None,
                limit: int = 50) -> list[Booking]:
-    await sweep_no_shows(settings, cal.utc(at), citizen_id=citizen_id)
-    return await Booking.filter(citizen_id=citizen_id).order_by("-starts_at").limit(limit)
+    """The citizen's bookings as they stand now: one whose check-in window has closed
+    reads as a no-show at once, though the no-shows job records it (and any
+    suspension) on its next run; a read writes nothing."""
+    rows = await Booking.filter(citizen_id=citizen_id).order_by("-starts_at").limit(limit)
+    late = _check_in_closed_before(settings, cal.utc(at))
+    for booking in rows:
+        if booking.status == "BOOKED" and booking.starts_at < late:
+            booking.status, booking.active_key = "NO_SHOW", None
+            booking.no_show_at = _no_show_at(settings, booking)
+    return rows
 
 
 async def own(citizen_id: str, appointment_id: str) -> Booking:
@@ -310,19 +318,26 @@ async def sweep_no_shows(settings: Settings, at: datetime, *, citizen_id: str | 
                          batch: int = 500) -> int:
     """Bookings whose check-in window has closed without a check-in become no-shows.
     Idempotent: each is recorded once, whichever worker gets there first."""
-    at = cal.utc(at)
-    late = at - timedelta(minutes=settings.check_in_late_minutes)
-    query = Booking.filter(status="BOOKED", starts_at__lt=late)
+    query = Booking.filter(status="BOOKED", starts_at__lt=_check_in_closed_before(
+        settings, cal.utc(at)))
     if citizen_id is not None:
         query = query.filter(citizen_id=citizen_id)
     recorded = 0
     for booking in await query.order_by("starts_at").limit(batch):
         await _account(str(booking.citizen_id))
         async with in_transaction() as tx:
-            event_at = booking.starts_at + timedelta(minutes=settings.check_in_late_minutes)
-            recorded += await record_no_show(settings, booking, at=event_at, actor="system",
-                                             tx=tx)
+            recorded += await record_no_show(settings, booking, at=_no_show_at(settings, booking),
+                                             actor="system", tx=tx)
     return recorded
+
+
+def _check_in_closed_before(settings: Settings, at: datetime) -> datetime:
+    """Bookings starting before this have missed their check-in window at ``at``."""
+    return at - timedelta(minutes=settings.check_in_late_minutes)
+
+
+def _no_show_at(settings: Settings, booking: Booking) -> datetime:
+    return booking.starts_at + timedelta(minutes=settings.check_in_late_minutes)
 
 
 # -- reminders --------------------------------------------------------------------

@@ -85,6 +85,22 @@ async def sync_register_events(state: AppState, *, batch: int = 500) -> int:
     return len(events)
 
 
+async def pending_register_events(state: AppState, *, batch: int = 500
+                                  ) -> list[RegisterEventRecord]:
+    """Register events the sync has not read yet (reads only: a read path may show
+    their effect before the register-events job records it)."""
+    cursor = await Cursor.get_or_none(name=REGISTER_CURSOR)
+    return await state.providers.registry.events_since(cursor.position if cursor else 0, batch)
+
+
+def superseding(events: list[RegisterEventRecord], subject_hash: str,
+                issued_at: datetime) -> datetime | None:
+    """When the first of ``events`` changed the register for a certificate issued to
+    ``subject_hash`` at ``issued_at`` (the rule ``_supersede_certificates`` records)."""
+    return next((e.at for e in events if subject_hash in e.holder_hashes and e.at > issued_at),
+                None)
+
+
 async def _supersede_certificates(events: list[RegisterEventRecord]) -> None:
     """A certificate was true as of its time; once the register changes for its
     holder it is no longer current (status SUPERSEDED). Idempotent."""

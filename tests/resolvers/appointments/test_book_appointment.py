@@ -187,8 +187,8 @@ import asyncio, json, sys
 from datetime import datetime
 from tortoise import Tortoise
 from api.infra.db import tortoise_config
-from api.services.appointments import booking as appointments, errors as ae
 from api.infra.settings import Settings
+from api.services.appointments import booking as appointments, errors as ae
 
 async def main(dsn, slot_id, at, ids):
     await Tortoise.init(config=tortoise_config(Settings(database_url=dsn)))

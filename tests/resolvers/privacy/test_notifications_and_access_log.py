@@ -11,7 +11,7 @@ from api.services.privacy import access_log, notifications
 from mock_providers.datagen.demo import CHEN_ZHIQIANG, HE_SHIQI, LI_HUIMIN
 from mock_providers.models import OutboxMessage
 from tests.conftest import Client
-from tests.resolvers.helpers import seed_demo, token_for
+from tests.resolvers.helpers import run_job, seed_demo, token_for
 
 NOTES = """query ($unread: Boolean!) { myNotifications(first: 50, unreadOnly: $unread) {
   edges { node { id kind severity title body unitNo read } } } }"""
@@ -43,6 +43,7 @@ class TestRegisterEvents:
         await client.state.providers.registry.record_event(joint, "SEIZURE", {
             "party": "佛山市禅城区人民法院", "document_no": "(2026)粤0604执999号",
             "ends_on": "2029-11-24"})
+        await run_job(client)
         for token in (chen, li):
             notes = (await client.gql(NOTES, {"unread": True}, token=token))["data"][
                 "myNotifications"]["edges"]
@@ -73,6 +74,7 @@ class TestRegisterEvents:
         chen = await token_for(client, "陈志强", CHEN_ZHIQIANG)
         unit = next(iter(await _units(client, chen)))
         await client.state.providers.registry.record_event(unit, "OBJECTION", {"party": "某人"})
+        await run_job(client)
         notes = (await client.gql(NOTES, {"unread": True}, token=chen))["data"][
             "myNotifications"]["edges"]
         ids = [n["node"]["id"] for n in notes]
@@ -91,6 +93,7 @@ class TestRegisterEvents:
         for unit in units[:2]:
             for kind in ("OBJECTION", "PRE_REGISTRATION"):
                 await client.state.providers.registry.record_event(unit, kind, {"party": "某人"})
+        await run_job(client)
         count = "query { myNotifications(first: 1) { unreadCount edges { node { id } } } }"
         mark_all = "mutation { markAllNotificationsRead }"
         first = (await client.gql(count, token=chen))["data"]["myNotifications"]
@@ -115,6 +118,7 @@ class TestRegisterEvents:
         await client.state.providers.registry.record_event(units[0], "SEIZURE", {
             "party": "佛山市禅城区人民法院", "document_no": "(2026)粤0604执7号",
             "ends_on": "2029-11-24"})
+        await run_job(client)
         newest = (await client.gql(NOTES_AT, token=chen))["data"]["myNotifications"]["edges"]
         seizure_at = newest[0]["node"]["at"]
         assert newest[0]["node"]["kind"] == "SEIZURE"
