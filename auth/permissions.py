@@ -6,21 +6,18 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from api.errors import Forbidden, ServiceUnavailable, Unauthenticated
+from api.errors import (
+    BatchNotAllowed,
+    ErrorCode,
+    Forbidden,
+    InsufficientAssurance,
+    ServiceUnavailable,
+    Unauthenticated,
+)
 from auth.backend import Principal
 
 FACE_LEVEL = "L2"
 SMS_LEVEL = "L1"
-
-
-class InsufficientAssurance(Forbidden):
-    code = "INSUFFICIENT_ASSURANCE"
-    message = "该操作需要刷脸认证，请先完成人脸识别登录"
-
-
-class BatchNotAllowed(Forbidden):
-    code = "BATCH_NOT_ALLOWED"
-    message = "该操作不能在批量请求中执行"
 
 
 def principal_of(info: Any) -> Principal | None:
@@ -40,7 +37,7 @@ def _require(info: Any, kind: str) -> Principal:
 
 
 class IsCitizen(BasePermission):
-    message = "请先登录"
+    message = ErrorCode.UNAUTHENTICATED.message
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         _require(info, "citizen")
@@ -81,7 +78,7 @@ class NotClient(BasePermission):
 class FaceVerified(BasePermission):
     """Holdings and certificates need the face level, not the SMS route."""
 
-    message = InsufficientAssurance.message
+    message = ErrorCode.INSUFFICIENT_ASSURANCE.message
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         if _require(info, "citizen").assurance_level != FACE_LEVEL:
@@ -92,7 +89,7 @@ class FaceVerified(BasePermission):
 class NotInBatch(BasePermission):
     """Sensitive mutations (login, verify, book) refuse to run inside a batch."""
 
-    message = BatchNotAllowed.message
+    message = ErrorCode.BATCH_NOT_ALLOWED.message
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         if info.context.in_batch:

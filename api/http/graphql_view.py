@@ -35,8 +35,9 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from api.errors import scrub_suggestions
+from api.errors import ErrorCode
 from api.graphql.context import Context
+from api.graphql.variables import scrub_suggestions
 from api.http import graphql_http as http
 from api.http.persisted import PersistedOperations, Refusal
 from api.infra.state import AppState
@@ -89,12 +90,12 @@ class GraphQLView:
         media = http.negotiate(accept)
         method = request.method
         if method not in ("GET", "POST"):
-            return self._refuse(media, request_id, 405, "METHOD_NOT_ALLOWED",
+            return self._refuse(media, request_id, 405, ErrorCode.METHOD_NOT_ALLOWED,
                                 f"仅支持 {self._allow} 请求", allow=self._allow)
         if method == "GET" and self._wants_ide(request, accept):
             return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"), headers=_NO_STORE)
         if media is None:
-            return self._refuse(None, request_id, 406, "NOT_ACCEPTABLE",
+            return self._refuse(None, request_id, 406, ErrorCode.NOT_ACCEPTABLE,
                                 f"只能返回 {http.GRAPHQL_RESPONSE} 或 {http.JSON}")
         parsed = (http.params_of_query_string(dict(request.query_params)) if method == "GET"
                   else http.decode_body(await request.body(), self._max_batch))
@@ -110,7 +111,7 @@ class GraphQLView:
                 return self._respond(media, 200, [o.body for o in outcomes])
             outcome = await self._run(parsed, context, method)
         except _MethodNotAllowed as refused:
-            return self._refuse(media, request_id, 405, "METHOD_NOT_ALLOWED", refused.message,
+            return self._refuse(media, request_id, 405, ErrorCode.METHOD_NOT_ALLOWED, refused.message,
                                 allow="POST")
         return self._respond(media, http.status_for(media, outcome.executed, outcome.code),
                              outcome.body)
@@ -147,16 +148,16 @@ class GraphQLView:
         except TimeoutError:
             log.warning("operation %s timed out", (params.operation_name or "-")[:64])
             return Outcome(_with_request_id({"data": None, "errors": [_error(
-                "TIMEOUT", "请求处理超时，请稍后再试")]}, context.request_id), executed=True)
+                ErrorCode.TIMEOUT, ErrorCode.TIMEOUT.message)]}, context.request_id), executed=True)
         except CannotGetOperationTypeError:
-            return _failed("OPERATION_RESOLUTION_FAILURE", "文档中没有该 operationName 对应的操作",
+            return _failed(ErrorCode.OPERATION_RESOLUTION_FAILURE, "文档中没有该 operationName 对应的操作",
                            context.request_id)
         except InvalidOperationTypeError as refused:
             if method == "GET":
                 raise _MethodNotAllowed("GET 只能执行查询，变更（mutation）请使用 POST") from refused
-            return _failed("BAD_REQUEST", "不支持的操作类型", context.request_id)
+            return _failed(ErrorCode.BAD_REQUEST, "不支持的操作类型", context.request_id)
         except MissingQueryError:
-            return _failed("BAD_REQUEST", "缺少 query", context.request_id)
+            return _failed(ErrorCode.BAD_REQUEST, "缺少 query", context.request_id)
         return self._outcome(result, context.request_id)
 
     def _outcome(self, result: ExecutionResult, request_id: str) -> Outcome:
@@ -169,8 +170,8 @@ class GraphQLView:
         for error in body.get("errors") or []:
             ext = error.setdefault("extensions", {})
             # Parse errors (e.g. the token limit) skip the schema extensions.
-            ext.setdefault("code", "GRAPHQL_PARSE_FAILED" if "Syntax Error" in error.get(
-                "message", "") else "GRAPHQL_VALIDATION_FAILED")
+            ext.setdefault("code", ErrorCode.GRAPHQL_PARSE_FAILED if "Syntax Error" in error.get(
+                "message", "") else ErrorCode.GRAPHQL_VALIDATION_FAILED)
             if self._production:
                 error["message"] = scrub_suggestions(error["message"])
         return Outcome(_with_request_id(body, request_id), executed)
@@ -181,14 +182,15 @@ class GraphQLView:
                         media_type=f"{media}; charset=utf-8", headers={**_NO_STORE,
                                                                        **(headers or {})})
 
-    def _refuse(self, media: str | None, request_id: str, status: int, code: str, message: str,
+    def _refuse(self, media: str | None, request_id: str, status: int, code: ErrorCode,
+                message: str,
                 *, allow: str | None = None) -> Response:
         body = _failed(code, message, request_id).body
         return self._respond(media or http.JSON, status, body,
                              headers={"allow": allow} if allow else None)
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
+def _error(code: ErrorCode, message: str) -> dict[str, Any]:
     return {"message": message, "extensions": {"code": code}}
 
 
@@ -199,7 +201,7 @@ def _with_request_id(body: dict[str, Any], request_id: str) -> dict[str, Any]:
     return body
 
 
-def _failed(code: str, message: str, request_id: str) -> Outcome:
+def _failed(code: ErrorCode, message: str, request_id: str) -> Outcome:
     return Outcome(_with_request_id({"errors": [_error(code, message)]}, request_id),
                    executed=False)
 

@@ -7,10 +7,18 @@ from typing import Annotated
 import strawberry
 
 from api.models import ProofRequest
-from api.services.proofs import errors as te
 from api.services.proofs import questions as proof_questions
 from api.services.proofs import requests as proofs
-from resolvers.errors import UserError, user_error
+from api.services.proofs.errors import (
+    AlreadyDecided,
+    GrantUnavailable,
+    ProofDeclined,
+    ProofParametersInvalid,
+    ProofPending,
+    ProofRequestNotFound,
+    QuestionNotAllowed,
+    SubjectNotFound,
+)
 
 
 @strawberry.enum(description="第三方机构查询的用途")
@@ -146,46 +154,6 @@ class ProofRequestDecided:
 @strawberry.type
 class GrantRevoked:
     request: ProofRequestView
-
-
-@user_error(te.QuestionNotAllowed, "超出备案范围")
-class QuestionNotAllowed(UserError):
-    pass
-
-
-@user_error(te.ProofParametersInvalid, "查询参数缺失、多余或格式不对（message 说明该问题的参数）")
-class ProofParametersInvalid(UserError):
-    pass
-
-
-@user_error(te.SubjectNotFound, "授权码无效")
-class SubjectNotFound(UserError):
-    pass
-
-
-@user_error(te.ProofRequestNotFound, "查询申请不存在")
-class ProofRequestNotFound(UserError):
-    pass
-
-
-@user_error(te.AlreadyDecided, "已处理")
-class AlreadyDecided(UserError):
-    pass
-
-
-@user_error(te.ProofPending, "等待授权")
-class ProofPending(UserError):
-    decide_by: datetime = strawberry.field(description="申请人授权期限")
-
-
-@user_error(te.ProofDeclined, "申请人拒绝")
-class ProofDeclined(UserError):
-    pass
-
-
-@user_error(te.GrantUnavailable, "授权不可用")
-class GrantUnavailable(UserError):
-    pass
 
 
 RequestPropertyProofResult = Annotated[

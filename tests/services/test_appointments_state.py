@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from tortoise.transactions import in_transaction
 
+from api.errors import DomainError
 from api.infra.settings import Settings
 from api.models import Booking, Hall, Slot
 from api.providers.identity import Person
 from api.providers.idnumber import build
 from api.services.appointments import booking as appointments
 from api.services.appointments import calendar as cal
-from api.services.errors import DomainError
 from api.services.session import citizens
 from mock_providers.halls import seed_halls
 

@@ -51,7 +51,6 @@ from api.services.session.errors import (
     FaceMismatch,
     ImageInvalid,
     ImageTooLarge,
-    InvalidIdNumber,
     ReplayDetected,
     TooManyAttempts,
 )
@@ -67,13 +66,6 @@ class Challenge:
     challenge_id: str
     nonce: str
     expires_at: datetime
-
-
-def _normalise(raw: str) -> str:
-    try:
-        return idnumber.normalize(raw)
-    except idnumber.InvalidIdNumber:
-        raise InvalidIdNumber() from None
 
 
 def _seal(state: AppState, challenge_id: str, payload: dict[str, Any]) -> dict[str, str]:
@@ -118,7 +110,7 @@ async def start_face_login(state: AppState, *, name: str, id_number: str, channe
                            consent_version: str, client: Client) -> Challenge:
     async with login_guard.uniform_duration(state):
         await login_guard.throttle(state, client)
-        number = _normalise(id_number)
+        number = idnumber.normalize(id_number)
         id_hash = state.vault.blind_index(number)
         await login_guard.check_locks(state, id_hash, client, FACE)
         if consent_version != state.settings.biometric_consent_version:
@@ -243,7 +235,7 @@ async def start_sms_login(state: AppState, *, name: str, id_number: str, channel
     pair is real, has a phone and that phone's budget allows it."""
     async with login_guard.uniform_duration(state):
         await login_guard.throttle(state, client)
-        number = _normalise(id_number)
+        number = idnumber.normalize(id_number)
         id_hash = state.vault.blind_index(number)
         await login_guard.check_locks(state, id_hash, client, SMS)
         pair = state.vault.blind_index(f"{number}\x1f{name.strip()}", purpose="sms_pair")
@@ -282,7 +274,7 @@ async def complete_sms_login(state: AppState, *, challenge_id: str, code: str,
         tries, _ = await limits.hit(state.kv, f"{key}:tries", state.settings.sms_code_ttl_seconds)
         if tries >= state.settings.sms_code_attempts:
             await limits.clear(state.kv, key)
-        left = await login_guard.failed(state, id_hash, client, "CODE_MISMATCH", route=SMS,
+        left = await login_guard.failed(state, id_hash, client, CodeMismatch.code, route=SMS,
                                         name_checked=bool(ch.get("real")))
         raise CodeMismatch(min(left, max(state.settings.sms_code_attempts - tries, 0)))
     if await limits.take_once(state.kv, key) is None:  # used by a concurrent request

@@ -72,7 +72,7 @@ async def check_locks(state: AppState, id_hash: str, client: Client, route: str)
                       (f"lock:id:{route}:{id_hash}", route)):
         ttl = await limits.lock_ttl(state.kv, key)
         if ttl:
-            raise AccountLocked(ttl, _LOCKED_MESSAGES[kind])
+            raise AccountLocked(ttl, message=_LOCKED_MESSAGES[kind])
 
 
 async def failed(state: AppState, id_hash: str, client: Client, reason: str, *,
@@ -95,10 +95,10 @@ async def failed(state: AppState, id_hash: str, client: Client, reason: str, *,
     if name_checked and id_count >= s.max_failed_attempts_per_identity:
         await _lock(state, f"lock:id:{route}:{id_hash}", f"fail:id:{route}:{id_hash}", actor,
                     client, scope=route)
-        raise AccountLocked(s.lockout_seconds, _LOCKED_MESSAGES[route])
+        raise AccountLocked(s.lockout_seconds, message=_LOCKED_MESSAGES[route])
     if count >= s.max_failed_attempts:
         await _lock(state, f"lock:pair:{pair}", f"fail:pair:{pair}", actor, client, scope="pair")
-        raise AccountLocked(s.lockout_seconds, _LOCKED_MESSAGES["pair"])
+        raise AccountLocked(s.lockout_seconds, message=_LOCKED_MESSAGES["pair"])
     return max(left, 0)
 
 
