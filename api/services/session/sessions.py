@@ -30,8 +30,8 @@ from api.infra.state import AppState
 from api.models import Citizen, LoginSession, RetiredRefresh
 from api.services import audit
 from api.services.session.errors import RefreshConflict, SessionExpired, SessionNotFound
+from api.services.session.revocation import revoked_key
 from auth import tokens
-from auth.backend import revoked_key
 
 PREFIX = "rt1"
 
