@@ -88,7 +88,7 @@ async def mode_token(issue: bool) -> dict:
             issued = await certificates.issue(
                 state, str(citizen.id), kind="HOLDINGS", purpose="SCHOOL_ENROLMENT",
                 property_ids=None, idempotency_key=f"bench-prepare-{uuid.uuid4().hex}",
-                channel="FOSHANTONG", request_id="bench-prepare")
+                channel="FOSHANTONG")
             cert = issued.certificate
             out.update(number=cert.number, code=certificates.code_of(state, cert),
                        properties=len(cert.facts["properties"]))
@@ -214,7 +214,7 @@ async def _breakdown(state, citizen, count: int) -> list[dict]:  # type: ignore[
             await cert_mod.issue(state, str(citizen.id), kind="HOLDINGS",
                                  purpose="SCHOOL_ENROLMENT", property_ids=None,
                                  idempotency_key=f"bench-inproc-{uuid.uuid4().hex}",
-                                 channel="FOSHANTONG", request_id="bench-inproc")
+                                 channel="FOSHANTONG")
             runs.append({"total": time.perf_counter() - t0, **timer.steps})
     finally:
         (props_mod.holdings_of, pdf_mod.render_certificate, cert_mod.in_transaction,

@@ -40,6 +40,7 @@ from api.graphql.context import Context
 from api.graphql.variables import scrub_suggestions
 from api.http import graphql_http as http
 from api.http.persisted import PersistedOperations, Refusal
+from api.infra.logging import request_id_var
 from api.infra.state import AppState
 
 log = logging.getLogger("api.graphql")
@@ -85,7 +86,7 @@ class GraphQLView:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        request_id = request.scope.get("state", {}).get("request_id", "-")
+        request_id = request_id_var.get()
         accept = request.headers.get("accept")
         media = http.negotiate(accept)
         method = request.method
@@ -101,7 +102,7 @@ class GraphQLView:
                   else http.decode_body(await request.body(), self._max_batch))
         if isinstance(parsed, http.RequestError):
             return self._refuse(media, request_id, 400, parsed.code, parsed.message)
-        context = self._context(request, request_id)
+        context = Context(request=request, state=self._state_getter())
         try:
             if isinstance(parsed, list):
                 # Sensitive operations look at this to refuse running inside a batch.
@@ -121,19 +122,17 @@ class GraphQLView:
         return (not self._production and "query" not in params and "extensions" not in params
                 and http.wants_html(accept))
 
-    def _context(self, request: Request, request_id: str) -> Context:
-        return Context(request=request, state=self._state_getter(), request_id=request_id)
-
     async def _run(self, params: http.Params | http.RequestError, context: Context,
                    method: str) -> Outcome:
+        request_id = request_id_var.get()
         if isinstance(params, http.RequestError):
-            return _failed(params.code, params.message, context.request_id)
+            return _failed(params.code, params.message, request_id)
         query = params.query
         persisted = (params.extensions or {}).get("persistedQuery")
         if persisted is not None:
             found = self._persisted.resolve(query, persisted)
             if isinstance(found, Refusal):
-                return _failed(found.code, found.message, context.request_id)
+                return _failed(found.code, found.message, request_id)
             query = found
         elif method == "GET" and self._production:
             raise _MethodNotAllowed("生产环境中 GET 仅用于持久化查询，请使用 POST")
@@ -148,17 +147,17 @@ class GraphQLView:
         except TimeoutError:
             log.warning("operation %s timed out", (params.operation_name or "-")[:64])
             return Outcome(_with_request_id({"data": None, "errors": [_error(
-                ErrorCode.TIMEOUT, ErrorCode.TIMEOUT.message)]}, context.request_id), executed=True)
+                ErrorCode.TIMEOUT, ErrorCode.TIMEOUT.message)]}, request_id), executed=True)
         except CannotGetOperationTypeError:
             return _failed(ErrorCode.OPERATION_RESOLUTION_FAILURE, "文档中没有该 operationName 对应的操作",
-                           context.request_id)
+                           request_id)
         except InvalidOperationTypeError as refused:
             if method == "GET":
                 raise _MethodNotAllowed("GET 只能执行查询，变更（mutation）请使用 POST") from refused
-            return _failed(ErrorCode.BAD_REQUEST, "不支持的操作类型", context.request_id)
+            return _failed(ErrorCode.BAD_REQUEST, "不支持的操作类型", request_id)
         except MissingQueryError:
-            return _failed(ErrorCode.BAD_REQUEST, "缺少 query", context.request_id)
-        return self._outcome(result, context.request_id)
+            return _failed(ErrorCode.BAD_REQUEST, "缺少 query", request_id)
+        return self._outcome(result, request_id)
 
     def _outcome(self, result: ExecutionResult, request_id: str) -> Outcome:
         executed = not isinstance(result, PreExecutionError) and (

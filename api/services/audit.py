@@ -21,6 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 from tortoise.transactions import in_transaction
 
+from api.infra.logging import current_request_id
 from api.models import AuditCheckpoint, AuditEvent
 from api.providers.archive import AuditArchive
 from api.providers.seal import SealProvider
@@ -72,11 +73,13 @@ async def _append(conn: BaseDBAsyncClient, actor: str, action: str, subject: str
     return row
 
 
-async def record(action: str, *, actor: str, subject: str = "", request_id: str = "",
+async def record(action: str, *, actor: str, subject: str = "",
                  detail: dict[str, Any] | None = None,
                  conn: BaseDBAsyncClient | None = None) -> AuditEvent:
-    """Append one event. With ``conn`` it joins the caller's transaction."""
+    """Append one event. With ``conn`` it joins the caller's transaction; the
+    request id is the one being served (``current_request_id``)."""
     detail = detail or {}
+    request_id = current_request_id()
     if conn is not None:
         return await _append(conn, actor, action, subject, request_id, detail)
     for attempt in range(_MAX_RETRIES):

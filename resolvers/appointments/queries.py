@@ -9,7 +9,7 @@ from api.services.appointments import booking as appointments
 from api.services.appointments import calendar as appointment_calendar
 from api.services.appointments import queue as appointment_queue
 from api.services.appointments.calendar import SERVICE_ITEMS
-from auth.permissions import IsCitizen, principal_of
+from auth.permissions import IsCitizen
 from resolvers.appointments.types import (
     Appointment,
     Hall,
@@ -21,9 +21,7 @@ from resolvers.appointments.types import (
 
 
 def citizen_id(info: Info) -> str:
-    principal = principal_of(info)
-    assert principal is not None
-    return principal.subject
+    return info.context.citizen().subject
 
 
 @strawberry.type

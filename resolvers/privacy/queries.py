@@ -10,7 +10,7 @@ from api.graphql.context import Info
 from api.services import paging
 from api.services.privacy import access_log, notifications
 from api.services.session import citizens
-from auth.permissions import FaceVerified, IsCitizen, principal_of
+from auth.permissions import FaceVerified, IsCitizen
 from resolvers.privacy.types import (
     DataAccessConnection,
     DataAccessEdge,
@@ -23,9 +23,7 @@ from resolvers.properties.types import PageInfo
 
 
 async def _subject_hash(info: Info) -> str:
-    principal = principal_of(info)
-    assert principal is not None
-    return (await citizens.get(principal.subject)).id_number_hash
+    return (await citizens.get(info.context.citizen().subject)).id_number_hash
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ from api.services.appointments import calendar as cal
 from api.services.ratings import rating as ratings
 from api.services.ratings import stats as ratings_stats
 from api.services.ratings import workorders as ratings_workorders
-from auth.permissions import IsCitizen, IsStaff, principal_of
+from auth.permissions import IsCitizen, IsStaff
 from resolvers.appointments.mutations import staff_of
 from resolvers.appointments.queries import citizen_id
 from resolvers.ratings.types import (
@@ -58,7 +58,7 @@ class RatingQuery:
                                        channel=f.channel, month=f.month)
         rows = await ratings_stats.statistics(sf, f.group_by.name)
         detail = None
-        principal = principal_of(info)
+        principal = info.context.principal
         if principal is not None and principal.kind == "staff" and principal.verifiable:
             hall, _ = staff_of(info)
             detail = [HallRating.from_model(r, excluded)

@@ -144,8 +144,7 @@ async def _slot_full(settings: Settings, slot: Slot, at: datetime) -> SlotFull:
 
 
 async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_item: str,
-               idempotency_key: str | None = None, at: datetime | None = None,
-               request_id: str = "") -> Booked:
+               idempotency_key: str | None = None, at: datetime | None = None) -> Booked:
     at = cal.utc(at)
     fingerprint = _fingerprint(slot_id, service_item)
     if (found := await _replay(citizen_id, idempotency_key, fingerprint)) is not None:
@@ -179,7 +178,7 @@ async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_ite
                 raise SlotFull(None, None)
             await booking.save(using_db=tx, force_create=True)
             await audit.record("appointment.booked", actor=f"citizen:{citizen_id}",
-                               subject=f"appointment:{booking.id}", request_id=request_id,
+                               subject=f"appointment:{booking.id}",
                                detail={"hall": slot.hall_id, "item": slot.service_item,
                                        "startsAt": slot.starts_at.isoformat()}, conn=tx)
     except SlotFull:
@@ -216,7 +215,7 @@ def _check_cutoff(settings: Settings, booking: Booking, at: datetime) -> None:
 
 
 async def cancel(settings: Settings, citizen_id: str, appointment_id: str, *,
-                 at: datetime | None = None, request_id: str = "") -> Booking:
+                 at: datetime | None = None) -> Booking:
     at = cal.utc(at)
     booking = await own(citizen_id, appointment_id)
     _check_cutoff(settings, booking, at)
@@ -227,13 +226,13 @@ async def cancel(settings: Settings, citizen_id: str, appointment_id: str, *,
             raise AppointmentNotActive()
         await _free_place(tx, booking.slot_id)
         await audit.record("appointment.cancelled", actor=f"citizen:{citizen_id}",
-                           subject=f"appointment:{booking.id}", request_id=request_id,
+                           subject=f"appointment:{booking.id}",
                            detail={"slot": str(booking.slot_id)}, conn=tx)
     return await Booking.get(id=booking.id)
 
 
 async def reschedule(settings: Settings, citizen_id: str, appointment_id: str, *, slot_id: str,
-                     at: datetime | None = None, request_id: str = "") -> Booking:
+                     at: datetime | None = None) -> Booking:
     """Move a booking to another slot of the same service item, in one transaction:
     the new place is taken (conditionally) and the old one freed, or neither."""
     at = cal.utc(at)
@@ -264,7 +263,7 @@ async def reschedule(settings: Settings, citizen_id: str, appointment_id: str, *
             if not changed:
                 raise AppointmentNotActive()
             await audit.record("appointment.rescheduled", actor=f"citizen:{citizen_id}",
-                               subject=f"appointment:{booking.id}", request_id=request_id,
+                               subject=f"appointment:{booking.id}",
                                detail={"from": str(booking.slot_id), "to": str(slot.id)},
                                conn=tx)
     except SlotFull:
@@ -285,14 +284,14 @@ async def set_capacity(slot_id: str, capacity: int) -> bool:
 # -- no-shows ---------------------------------------------------------------------
 
 async def record_no_show(settings: Settings, booking: Booking, *, at: datetime, actor: str,
-                         tx: BaseDBAsyncClient, request_id: str = "") -> bool:
+                         tx: BaseDBAsyncClient) -> bool:
     """Mark one no-show (idempotent) and suspend after too many in the window."""
     changed = await Booking.filter(id=booking.id, status__in=("BOOKED", "CHECKED_IN")).using_db(
         tx).update(status="NO_SHOW", active_key=None, no_show_at=at)
     if not changed:
         return False
     await audit.record("appointment.no_show", actor=actor, subject=f"appointment:{booking.id}",
-                       request_id=request_id, detail={"slot": str(booking.slot_id)}, conn=tx)
+                       detail={"slot": str(booking.slot_id)}, conn=tx)
     since = at - timedelta(days=settings.booking_no_show_window_days)
     count = await Booking.filter(citizen_id=booking.citizen_id, status="NO_SHOW",
                                  no_show_at__gte=since).using_db(tx).count()
@@ -301,7 +300,7 @@ async def record_no_show(settings: Settings, booking: Booking, *, at: datetime, 
         await BookingAccount.filter(citizen_id=booking.citizen_id).using_db(tx).update(
             suspended_until=until)
         await audit.record("appointment.suspended", actor=actor,
-                           subject=f"citizen:{booking.citizen_id}", request_id=request_id,
+                           subject=f"citizen:{booking.citizen_id}",
                            detail={"until": until.isoformat(), "noShows": count}, conn=tx)
     return True
 

@@ -122,7 +122,7 @@ def _ticket(hall_id: str, day: date, item: str, number: int, kind: str, priority
 
 async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
                    priority: bool = False, vault: PiiVault | None = None,
-                   at: datetime | None = None, request_id: str = "",
+                   at: datetime | None = None,
                    actor: str | None = None) -> QueueTicket:
     """The citizen's own booking only; a second check-in returns the same ticket."""
     at = cal.utc(at)
@@ -149,7 +149,7 @@ async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
                          elderly, at, booking.id, booking.citizen_id, requested=priority)
         await ticket.save(using_db=tx, force_create=True)
         await audit.record("appointment.checked_in", actor=actor or f"citizen:{citizen_id}",
-                           subject=f"appointment:{booking.id}", request_id=request_id,
+                           subject=f"appointment:{booking.id}",
                            detail={"ticket": ticket.code}, conn=tx)
     return ticket
 
@@ -233,7 +233,7 @@ def qr_data_url(text: str) -> str:
 
 async def check_in_by_code(settings: Settings, ring: Keyring, code: str, *,
                            priority: bool = False, vault: PiiVault | None = None,
-                           at: datetime | None = None, request_id: str = "") -> QueueTicket:
+                           at: datetime | None = None) -> QueueTicket:
     """A scanned QR code; a forged, altered, expired or unknown one answers as
     a missing appointment."""
     read = read_check_in_code(ring, code, at)
@@ -245,14 +245,14 @@ async def check_in_by_code(settings: Settings, ring: Keyring, code: str, *,
         raise AppointmentNotFound()
     # The audit names the code, not the holder: whoever scanned it is unknown.
     return await check_in(settings, str(booking.citizen_id), str(booking_id), priority=priority,
-                          vault=vault, at=at, request_id=request_id,
+                          vault=vault, at=at,
                           actor=f"checkin-code:{ref}")
 
 
 async def take_walk_in(settings: Settings, citizen_id: str | None, hall_id: str,
                        service_item: str, *, priority: bool = False,
                        vault: PiiVault | None = None, at: datetime | None = None,
-                       request_id: str = "", kiosk_id: str | None = None) -> QueueTicket:
+                       kiosk_id: str | None = None) -> QueueTicket:
     """``priority`` is a request for staff to confirm, never priority itself."""
     at = cal.utc(at)
     hall = await Hall.get_or_none(id=hall_id)
@@ -278,13 +278,11 @@ async def take_walk_in(settings: Settings, citizen_id: str | None, hall_id: str,
                          citizen.id if citizen else None, requested=priority)
         await ticket.save(using_db=tx, force_create=True)
         await audit.record("queue.walk_in", actor=f"citizen:{citizen_id}" if citizen_id else
-                           "kiosk", subject=f"ticket:{hall.id}:{today}:{ticket.code}",
-                           request_id=request_id, conn=tx)
+                           "kiosk", subject=f"ticket:{hall.id}:{today}:{ticket.code}", conn=tx)
     return ticket
 
 
-async def confirm_priority(hall_id: str, ticket_id: str, *, staff: str,
-                           request_id: str = "") -> QueueTicket:
+async def confirm_priority(hall_id: str, ticket_id: str, *, staff: str) -> QueueTicket:
     """Hall staff saw the reason (a disability card, pregnancy...): priority from now."""
     ticket = await _staff_ticket(hall_id, ticket_id)
     async with in_transaction() as tx:
@@ -293,7 +291,7 @@ async def confirm_priority(hall_id: str, ticket_id: str, *, staff: str,
         if not changed:
             raise TicketAlreadyFinished()
         await audit.record("queue.priority_confirmed", actor=staff, subject=f"ticket:{ticket.id}",
-                           request_id=request_id, detail={"code": ticket.code}, conn=tx)
+                           detail={"code": ticket.code}, conn=tx)
     return await QueueTicket.get(id=ticket.id)
 
 
@@ -303,7 +301,7 @@ def _order() -> tuple[str, ...]:
 
 
 async def call_next(hall_id: str, *, staff: str, service_item: str | None = None,
-                    at: datetime | None = None, request_id: str = "") -> QueueTicket:
+                    at: datetime | None = None) -> QueueTicket:
     """Claim the next waiting ticket; two windows calling at once get different ones."""
     at = cal.utc(at)
     for _ in range(10):
@@ -318,7 +316,7 @@ async def call_next(hall_id: str, *, staff: str, service_item: str | None = None
                 tx).update(status="CALLED", called_at=at, called_by=staff[:80])
             if claimed:
                 await audit.record("queue.called", actor=staff, subject=f"ticket:{candidate.id}",
-                                   request_id=request_id, detail={"code": candidate.code},
+                                   detail={"code": candidate.code},
                                    conn=tx)
                 return await QueueTicket.filter(id=candidate.id).using_db(tx).get()
     raise NoTicketWaiting()
@@ -335,8 +333,8 @@ async def _staff_ticket(hall_id: str, ticket_id: str) -> QueueTicket:
     return ticket
 
 
-async def mark_served(hall_id: str, ticket_id: str, *, staff: str, at: datetime | None = None,
-                      request_id: str = "") -> QueueTicket:
+async def mark_served(hall_id: str, ticket_id: str, *, staff: str,
+                      at: datetime | None = None) -> QueueTicket:
     at = cal.utc(at)
     ticket = await _staff_ticket(hall_id, ticket_id)
     async with in_transaction() as tx:
@@ -348,12 +346,12 @@ async def mark_served(hall_id: str, ticket_id: str, *, staff: str, at: datetime 
             await Booking.filter(id=ticket.booking_id, status="CHECKED_IN").using_db(tx).update(
                 status="SERVED", active_key=None)
         await audit.record("queue.served", actor=staff, subject=f"ticket:{ticket.id}",
-                           request_id=request_id, detail={"code": ticket.code}, conn=tx)
+                           detail={"code": ticket.code}, conn=tx)
     return await QueueTicket.get(id=ticket.id)
 
 
 async def mark_no_show(settings: Settings, hall_id: str, ticket_id: str, *, staff: str,
-                       at: datetime | None = None, request_id: str = "") -> QueueTicket:
+                       at: datetime | None = None) -> QueueTicket:
     """Called and not at the window: the ticket ends, and a booking counts as a no-show."""
     at = cal.utc(at)
     ticket = await _staff_ticket(hall_id, ticket_id)
@@ -366,10 +364,9 @@ async def mark_no_show(settings: Settings, hall_id: str, ticket_id: str, *, staf
         if not changed:
             raise TicketAlreadyFinished()
         await audit.record("queue.no_show", actor=staff, subject=f"ticket:{ticket.id}",
-                           request_id=request_id, detail={"code": ticket.code}, conn=tx)
+                           detail={"code": ticket.code}, conn=tx)
         if booking is not None:
-            await appointments.record_no_show(settings, booking, at=at, actor=staff, tx=tx,
-                                              request_id=request_id)
+            await appointments.record_no_show(settings, booking, at=at, actor=staff, tx=tx)
     return await QueueTicket.get(id=ticket.id)
 
 

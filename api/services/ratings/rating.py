@@ -201,24 +201,23 @@ def platform_payload(r: Rating) -> dict[str, Any]:
             "ratedAt": r.rated_at.isoformat()}
 
 
-async def _record(settings: Settings, rating: Rating, *, actor: str, request_id: str) -> None:
+async def _record(settings: Settings, rating: Rating, *, actor: str) -> None:
     """Rating, audit event, outbox message and work order: one transaction."""
     async with in_transaction() as tx:
         await rating.save(using_db=tx, force_create=True)
         await audit.record("rating.recorded", actor=actor, subject=f"rating:{rating.id}",
-                           request_id=request_id,
                            detail={"service": rating.service_ref, "level": rating.level,
                                    "hall": rating.hall_id, "default": rating.is_default},
                            conn=tx)
         await ratings_outbox.enqueue(tx, "RATING", f"rating:{rating.id}",
                                      platform_payload(rating), rating.rated_at)
         if rating.level in NEGATIVE:
-            await ratings_workorders.open_for(tx, settings, rating, request_id=request_id)
+            await ratings_workorders.open_for(tx, settings, rating)
 
 
 async def rate(state: AppState, citizen_id: str, *, service_ref: str, level: str,
                tags: list[str], comment: str | None, channel: str,
-               at: datetime | None = None, request_id: str = "") -> Rating:
+               at: datetime | None = None) -> Rating:
     at = cal.utc(at)
     if channel not in CHANNELS:
         raise InvalidArgument("评价渠道无效", field="channel")
@@ -233,8 +232,7 @@ async def rate(state: AppState, citizen_id: str, *, service_ref: str, level: str
                     callback_masked=await _callback_number(state, citizen_id),
                     completed_at=svc.completed_at, rated_at=at)
     try:
-        await _record(state.settings, rating, actor=f"citizen:{citizen_id}",
-                      request_id=request_id)
+        await _record(state.settings, rating, actor=f"citizen:{citizen_id}")
     except IntegrityError:
         # A concurrent submission for the same service committed first.
         found = await Rating.get_or_none(service_ref=svc.ref)
@@ -266,7 +264,7 @@ async def apply_default_ratings(settings: Settings, at: datetime | None = None,
                         tags=[], comment=None, channel=DEFAULT_CHANNEL, is_default=True,
                         completed_at=svc.completed_at, rated_at=svc.completed_at + delay)
         try:
-            await _record(settings, rating, actor="system", request_id="")
+            await _record(settings, rating, actor="system")
         except IntegrityError:
             continue  # the citizen, or another worker, rated it meanwhile
         recorded += 1

@@ -115,8 +115,7 @@ def payload(w: RatingWorkOrder) -> dict[str, Any]:
             "response": w.response, "rectification": w.rectification}
 
 
-async def open_for(tx: BaseDBAsyncClient, settings: Settings, rating: Rating, *,
-                   request_id: str = "") -> RatingWorkOrder:
+async def open_for(tx: BaseDBAsyncClient, settings: Settings, rating: Rating) -> RatingWorkOrder:
     at = rating.rated_at
     callback, rectify = await _deadlines(settings, rating.hall_id, at)
     order = RatingWorkOrder(
@@ -125,7 +124,7 @@ async def open_for(tx: BaseDBAsyncClient, settings: Settings, rating: Rating, *,
         deadlines_provisional=callback.provisional or rectify.provisional)
     await order.save(using_db=tx, force_create=True)
     await audit.record("rating.work_order_opened", actor="system",
-                       subject=f"work_order:{order.id}", request_id=request_id,
+                       subject=f"work_order:{order.id}",
                        detail={"rating": str(rating.id), "hall": rating.hall_id}, conn=tx)
     await ratings_outbox.enqueue(tx, "WORK_ORDER", f"work_order:{order.id}:OPEN",
                                  payload(order), at)
@@ -159,7 +158,7 @@ async def for_hall(hall_id: str, status: str | None = None, limit: int = 100
 
 
 async def update(hall_id: str, work_order_id: str, *, status: str, text: str, actor: str,
-                 at: datetime | None = None, request_id: str = "") -> RatingWorkOrder:
+                 at: datetime | None = None) -> RatingWorkOrder:
     at = cal.utc(at)
     if status not in STEPS:
         raise InvalidArgument("目标状态应为 CALLED_BACK、RECTIFIED 或 CLOSED", field="status")
@@ -179,7 +178,7 @@ async def update(hall_id: str, work_order_id: str, *, status: str, text: str, ac
         order = await RatingWorkOrder.filter(id=order.id).using_db(tx).get()
         late = overdue(order, at)
         await audit.record("rating.work_order_updated", actor=actor,
-                           subject=f"work_order:{order.id}", request_id=request_id,
+                           subject=f"work_order:{order.id}",
                            detail={"status": status, "overdue": late.any}, conn=tx)
         await ratings_outbox.enqueue(tx, "WORK_ORDER", f"work_order:{order.id}:{status}",
                                      payload(order), at)
@@ -187,7 +186,7 @@ async def update(hall_id: str, work_order_id: str, *, status: str, text: str, ac
 
 
 async def appeal(hall_id: str, rating_id: str, *, reason: str, actor: str,
-                 at: datetime | None = None, request_id: str = "") -> RatingAppeal:
+                 at: datetime | None = None) -> RatingAppeal:
     at = cal.utc(at)
     reason = reason.strip()
     if not reason or len(reason) > MAX_TEXT:
@@ -202,15 +201,14 @@ async def appeal(hall_id: str, rating_id: str, *, reason: str, actor: str,
         async with in_transaction() as tx:
             await row.save(using_db=tx, force_create=True)
             await audit.record("rating.appealed", actor=actor, subject=f"rating:{rating.id}",
-                               request_id=request_id, detail={"appeal": str(row.id)}, conn=tx)
+                               detail={"appeal": str(row.id)}, conn=tx)
     except IntegrityError:
         raise AppealAlreadyFiled() from None
     return row
 
 
 async def review(settings: Settings, reviewer_hall: str, appeal_id: str, *, accept: bool,
-                 note: str, actor: str, at: datetime | None = None,
-                 request_id: str = "") -> RatingAppeal:
+                 note: str, actor: str, at: datetime | None = None) -> RatingAppeal:
     """Only the supervision office decides, and never about its own hall."""
     at = cal.utc(at)
     if reviewer_hall != settings.rating_review_hall:
@@ -229,7 +227,6 @@ async def review(settings: Settings, reviewer_hall: str, appeal_id: str, *, acce
         if not changed:
             raise AppealAlreadyReviewed()
         await audit.record("rating.appeal_reviewed", actor=actor, subject=f"rating:{row.rating_id}",
-                           request_id=request_id,
                            detail={"appeal": str(row.id), "outcome": outcome}, conn=tx)
         await ratings_outbox.enqueue(tx, "APPEAL", f"appeal:{row.id}:{outcome}",
                                      {"appealId": str(row.id), "ratingId": str(row.rating_id),

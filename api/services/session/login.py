@@ -80,14 +80,14 @@ def _unseal(state: AppState, challenge_id: str, stored: dict[str, str]) -> dict[
     return {**payload, "challenge_id": challenge_id}
 
 
-async def _record_consent(id_hash: str, version: str, channel: str, request_id: str) -> None:
+async def _record_consent(id_hash: str, version: str, channel: str) -> None:
     if await Consent.filter(id_number_hash=id_hash, kind="BIOMETRIC", version=version,
                             withdrawn_at=None).exists():
         return
     await Consent.create(id=uuid.uuid4(), id_number_hash=id_hash, kind="BIOMETRIC",
                          version=version, channel=channel, granted_at=datetime.now(UTC))
     await audit.record("consent.biometric.granted", actor=f"id:{id_hash[:16]}",
-                       request_id=request_id, detail={"version": version})
+                       detail={"version": version})
 
 
 async def withdraw_biometric_consent(state: AppState, citizen: Citizen,
@@ -97,10 +97,9 @@ async def withdraw_biometric_consent(state: AppState, citizen: Citizen,
     n = await Consent.filter(id_number_hash=id_hash, kind="BIOMETRIC",
                              withdrawn_at=None).update(withdrawn_at=datetime.now(UTC))
     await face_memory.forget(state, id_hash)
-    ended = await sessions.end_face_sessions(state, str(citizen.id),
-                                             request_id=client.request_id)
+    ended = await sessions.end_face_sessions(state, str(citizen.id))
     await audit.record("consent.biometric.withdrawn", actor=f"id:{id_hash[:16]}",
-                       request_id=client.request_id, detail={"count": n, "sessions": ended})
+                       detail={"count": n, "sessions": ended})
     return n, ended
 
 
@@ -160,7 +159,7 @@ async def complete_face_login(state: AppState, *, challenge_id: str, image: str,
             name_checked=checked)) from None
     if evidence.kiosk_id:
         # A signed kiosk is the device: its pair counter and lock, not the hall's address.
-        client = Client(client.ip, client.device, client.request_id, kiosk_id=evidence.kiosk_id)
+        client = Client(client.ip, client.device, kiosk_id=evidence.kiosk_id)
         await login_guard.check_locks(state, id_hash, client, FACE)
     attempt = FaceAttempt(id=uuid.uuid4(), id_number_hash=id_hash, selfie_sha256=digest,
                           channel=ch["channel"], at=datetime.now(UTC), outcome="PENDING")
@@ -191,7 +190,7 @@ async def complete_face_login(state: AppState, *, challenge_id: str, image: str,
     attempt.outcome = "MATCH"
     await attempt.save(force_create=True)
     await face_memory.prune(state, id_hash)
-    await _record_consent(id_hash, ch["consent"], ch["channel"], client.request_id)
+    await _record_consent(id_hash, ch["consent"], ch["channel"])
     await face_proof.bind_subject(evidence, id_hash)
     return await _succeed(state, person, id_hash, level="L2", channel=ch["channel"],
                           client=client, route=FACE, evidence=evidence.kind)
@@ -216,11 +215,10 @@ async def _succeed(state: AppState, person: Person, id_hash: str, *, level: str,
         detail["evidence"] = evidence
     if client.kiosk_id:
         detail["kiosk"] = client.kiosk_id
-    await audit.record("login.succeeded", actor=f"citizen:{citizen.id}",
-                       request_id=client.request_id, detail=detail)
+    await audit.record("login.succeeded", actor=f"citizen:{citizen.id}", detail=detail)
     return await sessions.open_session(state, citizen, assurance_level=level, channel=channel,
                                        device_label=client.device, ip_prefix=client.ip,
-                                       request_id=client.request_id, kiosk_id=client.kiosk_id)
+                                       kiosk_id=client.kiosk_id)
 
 
 # -- SMS route (no face, lower level) -------------------------------------------
