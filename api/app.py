@@ -75,16 +75,15 @@ def start_register_sync(state: AppState) -> asyncio.Task[None] | None:
                 if today != checked_calendar_on:  # daily: the operators' warning, recounts
                     checked_calendar_on = today
                     await holiday_calendar.warn_if_ending(today, state.settings.calendar_warn_days)
-                    await recompute_provisional(state.settings)
+                    await recompute_provisional(state)
                 while await sync_register_events(state):
                     pass
                 now = datetime.now(UTC)
-                await sweep_no_shows(state.settings, now)
+                await sweep_no_shows(state, now)
                 await send_reminders(state, now)
-                await apply_default_ratings(state.settings, now)
-                await deliver_due(state.settings, state.providers.rating, now)
-                await audit_anchor.periodic(state.providers.seal, state.providers.archive,
-                                            state.settings.audit_checkpoint_seconds, now)
+                await apply_default_ratings(state, now)
+                await deliver_due(state, now)
+                await audit_anchor.periodic(state, state.settings.audit_checkpoint_seconds, now)
             except Exception:  # keep going after a transient failure; it is logged
                 log.exception("background job failed")
 

@@ -63,7 +63,7 @@ async def _citizen(state):  # type: ignore[no-untyped-def]
     from api.providers.identity import Person
     from api.services.session import citizens
 
-    return await citizens.ensure_citizen(state.vault, Person(CHEN[1], CHEN[0], "", None))
+    return await citizens.ensure_citizen(state, Person(CHEN[1], CHEN[0], "", None))
 
 
 async def _token(state, citizen) -> str:  # type: ignore[no-untyped-def]
@@ -113,7 +113,7 @@ def _content(state, citizen, holdings):  # type: ignore[no-untyped-def]
                            ttl_seconds=int((valid_until - issued_at).total_seconds()),
                            now=issued_at.timestamp(), audience=c.STATEMENT_AUDIENCE)
     return CertificateContent(
-        number=number, kind="HOLDINGS", holder_name=citizens.name_of(state.vault, citizen),
+        number=number, kind="HOLDINGS", holder_name=citizens.name_of(state, citizen),
         masked_id_number=citizen.masked_id_number, purpose=c.PURPOSES["SCHOOL_ENROLMENT"],
         issued_at=issued_at, valid_until=valid_until, scope_note=c.SCOPE_NOTE,
         holdings=tuple(HoldingRow(

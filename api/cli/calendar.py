@@ -27,24 +27,25 @@ def _actor() -> str:
 def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
     from api.cli.main import database
     from api.errors import InvalidArgument
+    from api.infra.state import open_state
     from api.services.appointments import calendar as cal
     from api.services.appointments import calendar_admin
     from api.services.appointments import holidays as holiday_calendar
 
     async def go() -> int:
-        async with database(settings):
+        async with database(settings), open_state(settings) as state:
             if args.action == "set":
                 kind = "HOLIDAY" if args.holiday else "WORKDAY"
-                moved = await calendar_admin.set_day(settings, args.day, kind, args.reason,
+                moved = await calendar_admin.set_day(state, args.day, kind, args.reason,
                                                      actor=_actor())
                 print(f"{args.day}: {kind} ({args.reason.strip()}) for every hall; "  # noqa: T201
                       f"{moved} provisional deadlines recounted")
             elif args.action == "unset":
-                removed = await calendar_admin.unset_day(settings, args.day, actor=_actor())
+                removed = await calendar_admin.unset_day(state, args.day, actor=_actor())
                 print(f"{args.day}: " + ("override removed" if removed  # noqa: T201
                                          else "had no override"))
             elif args.action == "confirm":
-                end = await calendar_admin.confirm_year(settings, args.year, args.notice,
+                end = await calendar_admin.confirm_year(state, args.year, args.notice,
                                                         actor=_actor())
                 print(f"{args.year} confirmed as loaded; the calendar covers through {end}")  # noqa: T201
             elif args.action == "list":
@@ -54,9 +55,9 @@ def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"covered through {end}; ESTIMATED days are the library's guess")  # noqa: T201
             else:
                 today = args.today or cal.local_day(cal.now())
-                state = await holiday_calendar.coverage(today, settings.calendar_warn_days)
-                print(state.message())  # noqa: T201
-                return 0 if state.status == "OK" else 1
+                covered = await holiday_calendar.coverage(today, settings.calendar_warn_days)
+                print(covered.message())  # noqa: T201
+                return 0 if covered.status == "OK" else 1
         return 0
 
     try:

@@ -175,11 +175,12 @@ def cmd_possible_types(_: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_encrypt_documents(args: argparse.Namespace, settings: Settings) -> int:
     """Encrypt the certificate PDFs stored in clear before migration 0011 (resumable)."""
+    from api.infra.state import open_state
     from api.services.certificates.documents import encrypt_legacy
 
     async def go() -> tuple[int, int]:
-        async with database(settings):
-            report = await encrypt_legacy(_vault(settings), batch=args.batch)
+        async with database(settings), open_state(settings) as state:
+            report = await encrypt_legacy(state, batch=args.batch)
             return report.encrypted, report.mismatched
 
     encrypted, mismatched = asyncio.run(go())
@@ -295,11 +296,7 @@ def cmd_run_jobs(_: argparse.Namespace, settings: Settings) -> int:
     """Run the background jobs once (for cron, or when serving with the loop off)."""
     from datetime import UTC, datetime
 
-    from api.infra.crypto import PiiVault
-    from api.infra.keys import load_keyring
-    from api.infra.kv import open_kv
-    from api.infra.state import AppState
-    from api.providers.container import build_providers
+    from api.infra.state import open_state
     from api.services import audit_anchor
     from api.services.appointments.booking import send_reminders, sweep_no_shows
     from api.services.privacy.notifications import sync_register_events
@@ -307,27 +304,19 @@ def cmd_run_jobs(_: argparse.Namespace, settings: Settings) -> int:
     from api.services.ratings.rating import apply_default_ratings
 
     async def go() -> tuple[int, int, int, int, int]:
-        async with database(settings):
-            ring = load_keyring(settings)
-            vault = PiiVault(ring)
-            kv = open_kv(settings)
-            state = AppState(settings=settings, keyring=ring, vault=vault, kv=kv,
-                             providers=build_providers(settings, vault))
-            try:
-                events = 0
-                while n := await sync_register_events(state):
-                    events += n
-                now = datetime.now(UTC)
-                no_shows = await sweep_no_shows(settings, now)
-                reminders = await send_reminders(state, now)
-                defaults = await apply_default_ratings(settings, now)
-                sent = await deliver_due(settings, state.providers.rating, now)
-                # run-jobs is the cron fallback: anchor whenever the head moved.
-                await audit_anchor.write_checkpoint(state.providers.seal, now)
-                await audit_anchor.deliver_due(state.providers.archive, now)
-                return events, no_shows, reminders, defaults, sent
-            finally:
-                await kv.aclose()
+        async with database(settings), open_state(settings) as state:
+            events = 0
+            while n := await sync_register_events(state):
+                events += n
+            now = datetime.now(UTC)
+            no_shows = await sweep_no_shows(state, now)
+            reminders = await send_reminders(state, now)
+            defaults = await apply_default_ratings(state, now)
+            sent = await deliver_due(state, now)
+            # run-jobs is the cron fallback: anchor whenever the head moved.
+            await audit_anchor.write_checkpoint(state, now)
+            await audit_anchor.deliver_due(state, now)
+            return events, no_shows, reminders, defaults, sent
 
     events, no_shows, reminders, defaults, sent = asyncio.run(go())
     print(f"register events {events}, no-shows {no_shows}, reminders {reminders}, "  # noqa: T201

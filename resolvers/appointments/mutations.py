@@ -43,21 +43,21 @@ class AppointmentMutation:
     async def book_appointment(self, info: Info,
                                input: BookAppointmentInput) -> BookAppointmentResult:
         booked = await appointments.book(
-            info.context.settings, citizen_id(info), slot_id=str(input.slot_id),
+            info.context.state, citizen_id(info), slot_id=str(input.slot_id),
             service_item=input.service_item.name, idempotency_key=input.idempotency_key)
         return BookingConfirmed(appointment=Appointment.from_model(booked.booking))
 
     @strawberry.mutation(description="取消预约（时段开始前 2 小时截止），名额即时释放",
                          permission_classes=[IsCitizen])
     async def cancel_appointment(self, info: Info, id: strawberry.ID) -> CancelAppointmentResult:
-        row = await appointments.cancel(info.context.settings, citizen_id(info), str(id))
+        row = await appointments.cancel(info.context.state, citizen_id(info), str(id))
         return AppointmentCancelled(appointment=Appointment.from_model(row))
 
     @strawberry.mutation(description="改约到同一事项的另一时段（截止时间同取消）",
                          permission_classes=[IsCitizen, NotInBatch])
     async def reschedule_appointment(self, info: Info, id: strawberry.ID,
                                      slot_id: strawberry.ID) -> RescheduleAppointmentResult:
-        row = await appointments.reschedule(info.context.settings, citizen_id(info), str(id),
+        row = await appointments.reschedule(info.context.state, citizen_id(info), str(id),
                                             slot_id=str(slot_id))
         return AppointmentRescheduled(appointment=Appointment.from_model(row))
 
@@ -67,8 +67,7 @@ class AppointmentMutation:
                        priority: bool = False) -> CheckInResult:
         # priority: a request for staff to confirm (the elderly get it from their ID number).
         ticket = await appointment_queue.check_in(
-            info.context.settings, citizen_id(info), str(appointment_id), priority=priority,
-            vault=info.context.state.vault)
+            info.context.state, citizen_id(info), str(appointment_id), priority=priority)
         return CheckedIn(ticket=QueueTicket.from_model(ticket))
 
     @strawberry.mutation(description="扫码签到（大厅自助机）：扫描预约的签到二维码（Appointment.checkInCode），"
@@ -77,8 +76,7 @@ class AppointmentMutation:
     async def check_in_by_code(self, info: Info, code: str,
                                priority: bool = False) -> CheckInResult:
         ticket = await appointment_queue.check_in_by_code(
-            info.context.settings, info.context.state.keyring, code, priority=priority,
-            vault=info.context.state.vault)
+            info.context.state, code, priority=priority)
         return CheckedIn(ticket=QueueTicket.from_model(ticket))
 
     @strawberry.mutation(description="现场取号（未预约，从当天现场号池发放）；每人每天每大厅、每台终端每天有上限。"
@@ -89,8 +87,8 @@ class AppointmentMutation:
                                   priority: bool = False) -> TakeWalkInTicketResult:
         principal = info.context.citizen()
         ticket = await appointment_queue.take_walk_in(
-            info.context.settings, principal.subject, str(hall_id), service_item.name,
-            priority=priority, vault=info.context.state.vault,
+            info.context.state, principal.subject, str(hall_id), service_item.name,
+            priority=priority,
             kiosk_id=await sessions.kiosk_of(principal.session_id))
         return TicketIssued(ticket=QueueTicket.from_model(ticket))
 
@@ -125,5 +123,5 @@ class AppointmentMutation:
     async def mark_no_show(self, info: Info, ticket_id: strawberry.ID) -> MarkTicketResult:
         hall, actor = staff_of(info)
         ticket = await appointment_queue.mark_no_show(
-            info.context.settings, hall, str(ticket_id), staff=actor)
+            info.context.state, hall, str(ticket_id), staff=actor)
         return TicketUpdated(ticket=QueueTicket.from_model(ticket))

@@ -123,8 +123,7 @@ class Appointment:
     @strawberry.field(description="签到二维码内容：到大厅后在自助机扫码即可签到取号，无需再刷脸；"
                                   "签到时段结束后失效，仅本人可见")
     def check_in_code(self, info: Info) -> str | None:
-        return appointment_queue.check_in_code(info.context.state.keyring,
-                                               info.context.settings, self.booking)
+        return appointment_queue.check_in_code(info.context.state, self.booking)
 
     @strawberry.field(description="签到二维码图片（data:image/svg+xml URL），内容为签到码（与 checkInCode 等效）；"
                                   "每次请求最多生成一个，请在出示时单独请求")

@@ -25,7 +25,7 @@ async def _holdings(state: AppState, channel: str, citizen_ids: list[str]) -> li
 
 async def _id_numbers(state: AppState, citizen_ids: list[str]) -> list[str]:
     found = await citizens.get_many(citizen_ids)
-    return [citizens.id_number_of(state.vault, found[cid]) for cid in citizen_ids]
+    return [citizens.id_number_of(state, found[cid]) for cid in citizen_ids]
 
 
 def holdings_loader(info: Info) -> DataLoader[str, list[Holding]]:

@@ -62,5 +62,5 @@ class RatingMutation:
                             note: str = "") -> ReviewAppealResult:
         hall, actor = staff_of(info)
         row = await ratings_workorders.review(
-            info.context.settings, hall, str(appeal_id), accept=accept, note=note, actor=actor)
+            info.context.state, hall, str(appeal_id), accept=accept, note=note, actor=actor)
         return AppealReviewed(appeal=RatingAppeal.from_model(row))

@@ -32,7 +32,7 @@ class RatingQuery:
     @strawberry.field(description="我待评价的已办结服务（大厅办理、网上开具证明）；逾期 7 天未评价自动默认“基本满意”",
                       permission_classes=[IsCitizen])
     async def pending_ratings(self, info: Info) -> list[PendingRating]:
-        rows = await ratings.pending(info.context.settings, citizen_id(info))
+        rows = await ratings.pending(info.context.state, citizen_id(info))
         return [PendingRating.from_service(s) for s in rows]
 
     @strawberry.field(description="我的评价（最近 50 条），含差评工单的回访与整改情况",

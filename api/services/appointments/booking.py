@@ -95,8 +95,8 @@ async def _slot(slot_id: str, service_item: str) -> Slot:
     return slot
 
 
-def _check_window(settings: Settings, slot: Slot, at: datetime) -> None:
-    opens = cal.release_at(settings, slot.day)
+def _check_window(state: AppState, slot: Slot, at: datetime) -> None:
+    opens = cal.release_at(state, slot.day)
     if at < opens:
         raise OutsideBookingWindow(opens_at=opens, closes_at=slot.starts_at)
     if at >= slot.starts_at:
@@ -137,26 +137,26 @@ async def _free_place(tx: BaseDBAsyncClient, slot_id: uuid.UUID) -> None:
     await Slot.filter(id=slot_id, booked__gt=0).using_db(tx).update(booked=F("booked") - 1)
 
 
-async def _slot_full(settings: Settings, slot: Slot, at: datetime) -> SlotFull:
-    nxt = await cal.next_free_slot(settings, slot.hall_id, slot.service_item, at)
+async def _slot_full(state: AppState, slot: Slot, at: datetime) -> SlotFull:
+    nxt = await cal.next_free_slot(state, slot.hall_id, slot.service_item, at)
     return SlotFull(next_free_slot_id=str(nxt.id) if nxt else None,
                     next_free_starts_at=nxt.starts_at if nxt else None)
 
 
-async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_item: str,
+async def book(state: AppState, citizen_id: str, *, slot_id: str, service_item: str,
                idempotency_key: str | None = None, at: datetime | None = None) -> Booked:
     at = cal.utc(at)
     fingerprint = _fingerprint(slot_id, service_item)
     if (found := await _replay(citizen_id, idempotency_key, fingerprint)) is not None:
         return Booked(found, replayed=True)
     slot = await _slot(slot_id, service_item)
-    _check_window(settings, slot, at)
+    _check_window(state, slot, at)
     if slot.booked >= slot.capacity:
         # Most of a 09:00 crowd ends here: refused before the account row and the
         # transaction (even a suspended citizen learns first that it is full). A hint:
         # the conditional UPDATE below is what guards the capacity.
-        raise await _slot_full(settings, slot, at)
-    await sweep_no_shows(settings, at, citizen_id=citizen_id)
+        raise await _slot_full(state, slot, at)
+    await sweep_no_shows(state, at, citizen_id=citizen_id)
     await _account(citizen_id)
     booking = Booking(id=uuid.uuid4(), citizen_id=citizen_id, slot_id=slot.id,
                       hall_id=slot.hall_id, service_item=slot.service_item, day=slot.day,
@@ -173,7 +173,7 @@ async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_ite
                 if found.request_fingerprint != fingerprint:
                     raise BookingKeyReused()
                 return Booked(found, replayed=True)
-            await _check_rules(tx, settings, citizen_id, slot, at)
+            await _check_rules(tx, state.settings, citizen_id, slot, at)
             if not await _take_place(tx, slot.id):
                 raise SlotFull(None, None)
             await booking.save(using_db=tx, force_create=True)
@@ -182,7 +182,7 @@ async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_ite
                                detail={"hall": slot.hall_id, "item": slot.service_item,
                                        "startsAt": slot.starts_at.isoformat()}, conn=tx)
     except SlotFull:
-        raise await _slot_full(settings, slot, at) from None
+        raise await _slot_full(state, slot, at) from None
     except IntegrityError:
         # A concurrent double tap won: answer with its result.
         if (found := await _replay(citizen_id, idempotency_key, fingerprint)) is not None:
@@ -191,9 +191,9 @@ async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_ite
     return Booked(booking, replayed=False)
 
 
-async def mine(settings: Settings, citizen_id: str, at: datetime | None = None,
+async def mine(state: AppState, citizen_id: str, at: datetime | None = None,
                limit: int = 50) -> list[Booking]:
-    await sweep_no_shows(settings, cal.utc(at), citizen_id=citizen_id)
+    await sweep_no_shows(state, cal.utc(at), citizen_id=citizen_id)
     return await Booking.filter(citizen_id=citizen_id).order_by("-starts_at").limit(limit)
 
 
@@ -214,11 +214,11 @@ def _check_cutoff(settings: Settings, booking: Booking, at: datetime) -> None:
         raise ChangeTooLate(deadline=deadline)
 
 
-async def cancel(settings: Settings, citizen_id: str, appointment_id: str, *,
+async def cancel(state: AppState, citizen_id: str, appointment_id: str, *,
                  at: datetime | None = None) -> Booking:
     at = cal.utc(at)
     booking = await own(citizen_id, appointment_id)
-    _check_cutoff(settings, booking, at)
+    _check_cutoff(state.settings, booking, at)
     async with in_transaction() as tx:
         changed = await Booking.filter(id=booking.id, status="BOOKED").using_db(tx).update(
             status="CANCELLED", active_key=None, cancelled_at=at)
@@ -231,21 +231,21 @@ async def cancel(settings: Settings, citizen_id: str, appointment_id: str, *,
     return await Booking.get(id=booking.id)
 
 
-async def reschedule(settings: Settings, citizen_id: str, appointment_id: str, *, slot_id: str,
+async def reschedule(state: AppState, citizen_id: str, appointment_id: str, *, slot_id: str,
                      at: datetime | None = None) -> Booking:
     """Move a booking to another slot of the same service item, in one transaction:
     the new place is taken (conditionally) and the old one freed, or neither."""
     at = cal.utc(at)
     booking = await own(citizen_id, appointment_id)
-    _check_cutoff(settings, booking, at)
+    _check_cutoff(state.settings, booking, at)
     slot = await _slot(slot_id, booking.service_item)
     if slot.id == booking.slot_id:
         return booking
-    _check_window(settings, slot, at)
+    _check_window(state, slot, at)
     try:
         async with in_transaction() as tx:
             await BookingAccount.filter(citizen_id=citizen_id).using_db(tx).update(touched_at=at)
-            await _check_rules(tx, settings, citizen_id, slot, at, moving=booking)
+            await _check_rules(tx, state.settings, citizen_id, slot, at, moving=booking)
             # Slot rows are locked in id order so two crossing moves cannot deadlock.
             if slot.id < booking.slot_id:
                 taken = await _take_place(tx, slot.id)
@@ -267,7 +267,7 @@ async def reschedule(settings: Settings, citizen_id: str, appointment_id: str, *
                                detail={"from": str(booking.slot_id), "to": str(slot.id)},
                                conn=tx)
     except SlotFull:
-        raise await _slot_full(settings, slot, at) from None
+        raise await _slot_full(state, slot, at) from None
     except IntegrityError:
         raise AlreadyBooked(appointment_id=None) from None
     return await Booking.get(id=booking.id)
@@ -283,7 +283,7 @@ async def set_capacity(slot_id: str, capacity: int) -> bool:
 
 # -- no-shows ---------------------------------------------------------------------
 
-async def record_no_show(settings: Settings, booking: Booking, *, at: datetime, actor: str,
+async def record_no_show(state: AppState, booking: Booking, *, at: datetime, actor: str,
                          tx: BaseDBAsyncClient) -> bool:
     """Mark one no-show (idempotent) and suspend after too many in the window."""
     changed = await Booking.filter(id=booking.id, status__in=("BOOKED", "CHECKED_IN")).using_db(
@@ -292,11 +292,11 @@ async def record_no_show(settings: Settings, booking: Booking, *, at: datetime, 
         return False
     await audit.record("appointment.no_show", actor=actor, subject=f"appointment:{booking.id}",
                        detail={"slot": str(booking.slot_id)}, conn=tx)
-    since = at - timedelta(days=settings.booking_no_show_window_days)
+    since = at - timedelta(days=state.settings.booking_no_show_window_days)
     count = await Booking.filter(citizen_id=booking.citizen_id, status="NO_SHOW",
                                  no_show_at__gte=since).using_db(tx).count()
-    if count >= settings.booking_no_shows_to_suspend:
-        until = at + timedelta(days=settings.booking_suspension_days)
+    if count >= state.settings.booking_no_shows_to_suspend:
+        until = at + timedelta(days=state.settings.booking_suspension_days)
         await BookingAccount.filter(citizen_id=booking.citizen_id).using_db(tx).update(
             suspended_until=until)
         await audit.record("appointment.suspended", actor=actor,
@@ -305,12 +305,12 @@ async def record_no_show(settings: Settings, booking: Booking, *, at: datetime, 
     return True
 
 
-async def sweep_no_shows(settings: Settings, at: datetime, *, citizen_id: str | None = None,
+async def sweep_no_shows(state: AppState, at: datetime, *, citizen_id: str | None = None,
                          batch: int = 500) -> int:
     """Bookings whose check-in window has closed without a check-in become no-shows.
     Idempotent: each is recorded once, whichever worker gets there first."""
     at = cal.utc(at)
-    late = at - timedelta(minutes=settings.check_in_late_minutes)
+    late = at - timedelta(minutes=state.settings.check_in_late_minutes)
     query = Booking.filter(status="BOOKED", starts_at__lt=late)
     if citizen_id is not None:
         query = query.filter(citizen_id=citizen_id)
@@ -318,8 +318,8 @@ async def sweep_no_shows(settings: Settings, at: datetime, *, citizen_id: str | 
     for booking in await query.order_by("starts_at").limit(batch):
         await _account(str(booking.citizen_id))
         async with in_transaction() as tx:
-            event_at = booking.starts_at + timedelta(minutes=settings.check_in_late_minutes)
-            recorded += await record_no_show(settings, booking, at=event_at, actor="system",
+            event_at = booking.starts_at + timedelta(minutes=state.settings.check_in_late_minutes)
+            recorded += await record_no_show(state, booking, at=event_at, actor="system",
                                              tx=tx)
     return recorded
 
@@ -337,7 +337,7 @@ async def send_reminders(state: AppState, at: datetime | None = None) -> int:
     for booking in due:
         citizen = people[booking.citizen_id]
         person = await state.providers.identity.verify(
-            citizens.name_of(state.vault, citizen), citizens.id_number_of(state.vault, citizen))
+            citizens.name_of(state, citizen), citizens.id_number_of(state, citizen))
         if person is None or not person.phone:
             continue
         local = booking.starts_at.astimezone(cal.SHANGHAI)

@@ -216,7 +216,7 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
                            ttl_seconds=int((valid_until - issued_at).total_seconds()),
                            now=issued_at.timestamp(), audience=STATEMENT_AUDIENCE)
     content = CertificateContent(
-        number=number, kind=kind, holder_name=citizens.name_of(state.vault, citizen),
+        number=number, kind=kind, holder_name=citizens.name_of(state, citizen),
         masked_id_number=citizen.masked_id_number, purpose=PURPOSES[purpose],
         issued_at=issued_at, valid_until=valid_until,
         scope_note=SCOPE_NOTE if wording.covers_all(kind) else wording.PARTIAL_SCOPE_NOTE,
@@ -242,7 +242,7 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
     try:
         async with in_transaction() as tx:
             await cert.save(using_db=tx, force_create=True)
-            await certificate_documents.store(state.vault, cert_id, signed, conn=tx)
+            await certificate_documents.store(state, cert_id, signed, conn=tx)
             await audit.record("certificate.issued", actor=f"citizen:{citizen.id}",
                                subject=f"certificate:{number}",
                                detail={"kind": kind, "purpose": purpose, "pdf_sha256": digest,
@@ -290,7 +290,7 @@ async def document_for_download(state: AppState, certificate_id: str, token: str
     cert = await Certificate.get_or_none(id=certificate_id)
     if cert is None:
         return None
-    pdf = await certificate_documents.load(state.vault, cert)
+    pdf = await certificate_documents.load(state, cert)
     return (cert, pdf) if pdf is not None else None
 
 

@@ -217,7 +217,7 @@ async def answer(state: AppState, client: ApiClient, proof_id: str) -> Answer:
     if not used:
         raise GrantUnavailable()
     citizen = await Citizen.get(id=req.citizen_id)
-    me = citizens.id_number_of(state.vault, citizen)
+    me = citizens.id_number_of(state, citizen)
     holdings = await state.providers.registry.holdings(me)
     full = proof_questions.evaluate(req.question, req.params, holdings, me)
     values = {k: full.get(k) for k in disclosed(req)}

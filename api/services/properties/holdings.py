@@ -56,7 +56,7 @@ def _matches(h: Holding, f: HoldingFilter) -> bool:
 
 async def holdings_of(state: AppState, citizen: Citizen, accessor: access_log.Accessor, *,
                       purpose: str) -> list[Holding]:
-    holdings = await state.providers.registry.holdings(citizens.id_number_of(state.vault, citizen))
+    holdings = await state.providers.registry.holdings(citizens.id_number_of(state, citizen))
     await access_log.record_access(citizen.id_number_hash, accessor, purpose=purpose,
                                    scope=SCOPE)
     return holdings

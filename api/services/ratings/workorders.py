@@ -28,6 +28,7 @@ from tortoise.transactions import in_transaction
 
 from api.errors import Forbidden, InvalidArgument
 from api.infra.settings import Settings
+from api.infra.state import AppState
 from api.models import Hall, Rating, RatingAppeal, RatingWorkOrder
 from api.services import audit
 from api.services.appointments import calendar as cal
@@ -87,13 +88,13 @@ async def _deadlines(settings: Settings, hall_id: str, start: datetime
             await working_deadline(hall_id, start, settings.rating_rectify_working_days))
 
 
-async def recompute_provisional(settings: Settings) -> int:
+async def recompute_provisional(state: AppState) -> int:
     """Open work orders whose deadlines were provisional, counted again (after an
     operator loaded the year, say). Returns how many changed."""
     changed = 0
     for order in await RatingWorkOrder.filter(deadlines_provisional=True).exclude(
             status="CLOSED"):
-        callback, rectify = await _deadlines(settings, order.hall_id, order.created_at)
+        callback, rectify = await _deadlines(state.settings, order.hall_id, order.created_at)
         fresh = {"callback_due_at": callback.at, "rectify_due_at": rectify.at,
                  "deadlines_provisional": callback.provisional or rectify.provisional}
         if fresh != {"callback_due_at": order.callback_due_at,
@@ -115,9 +116,9 @@ def payload(w: RatingWorkOrder) -> dict[str, Any]:
             "response": w.response, "rectification": w.rectification}
 
 
-async def open_for(tx: BaseDBAsyncClient, settings: Settings, rating: Rating) -> RatingWorkOrder:
+async def open_for(state: AppState, tx: BaseDBAsyncClient, rating: Rating) -> RatingWorkOrder:
     at = rating.rated_at
-    callback, rectify = await _deadlines(settings, rating.hall_id, at)
+    callback, rectify = await _deadlines(state.settings, rating.hall_id, at)
     order = RatingWorkOrder(
         id=uuid.uuid4(), rating_id=rating.id, hall_id=rating.hall_id, window=rating.window,
         status="OPEN", created_at=at, callback_due_at=callback.at, rectify_due_at=rectify.at,
@@ -207,11 +208,11 @@ async def appeal(hall_id: str, rating_id: str, *, reason: str, actor: str,
     return row
 
 
-async def review(settings: Settings, reviewer_hall: str, appeal_id: str, *, accept: bool,
+async def review(state: AppState, reviewer_hall: str, appeal_id: str, *, accept: bool,
                  note: str, actor: str, at: datetime | None = None) -> RatingAppeal:
     """Only the supervision office decides, and never about its own hall."""
     at = cal.utc(at)
-    if reviewer_hall != settings.rating_review_hall:
+    if reviewer_hall != state.settings.rating_review_hall:
         raise Forbidden("申诉须由好差评监督部门审核")
     aid = _uuid(appeal_id)
     row = await RatingAppeal.get_or_none(id=aid) if aid else None

@@ -209,7 +209,7 @@ async def _refuse(state: AppState, attempt: FaceAttempt, error: type[FaceMismatc
 async def _succeed(state: AppState, person: Person, id_hash: str, *, level: str, channel: str,
                    client: Client, route: str, evidence: str = "") -> sessions.IssuedTokens:
     await login_guard.succeeded(state, id_hash, client, route)
-    citizen = await citizens.ensure_citizen(state.vault, person)
+    citizen = await citizens.ensure_citizen(state, person)
     detail = {"route": route, "acr": level, "channel": channel}
     if evidence:
         detail["evidence"] = evidence
