@@ -17,24 +17,27 @@ fields), then the class in the result union of each field that can raise it.
 
 The input-error rule (one for the whole API)
 --------------------------------------------
-A value that is wrong *on its own* -- its type, its length, its format, its
-range, a choice outside the vocabulary the schema documents for that position
--- is the client program's mistake and is a top-level ``BAD_USER_INPUT``
-(``extensions.field`` or ``variable``, and ``reason``/``maximum`` where it
-helps). The schema layer checks what it can before anything executes
-(variable coercion, ``api/graphql/input_limits.py``); a service checks the
-rest with ``InvalidArgument`` before it changes anything.
+A value that is wrong *on its own* -- its type, its length, its format (a
+date, a month), its range (a page size), a choice outside the vocabulary its
+position documents (an enum, the tags of the chosen rating level) -- is the
+client program's mistake: a top-level ``BAD_USER_INPUT`` with
+``extensions.field`` (or ``variable``), and ``reason``/``maximum`` where it
+helps. The schema layer checks what it can before anything executes (variable
+coercion, ``api/graphql/input_limits.py``); a service checks the rest with
+``InvalidArgument`` before it changes anything.
 
 A value that is well-formed but that the domain refuses -- by one of its rules
-(a comment required for a negative rating, a purpose that needs the whole
-holdings, an ID number failing the GB 11643 check digit), by the register, or
-by the state of a record (a full slot, a rating already given) -- is a typed
-member of the result union, named after the condition.
+(a comment required for 不满意, a purpose that needs the whole holdings, an ID
+number failing GB 11643), by the register, or by the state of a record (a full
+slot, a service already rated) -- is a typed member of the result union, named
+after the condition, so the client can tell the user what to do.
 
 So ``rateService`` answers a missing comment for 不满意 with
-``CommentRequired`` (a rule of GB/T 39734's levels) and a comment over 500
-characters with ``BAD_USER_INPUT`` (a length), and a tag outside the chosen
-level's list with ``BAD_USER_INPUT`` (the vocabulary of that position).
+``CommentRequired`` (GB/T 39734's rule for the bottom two levels) and a
+comment over 500 characters, or a tag the level does not offer, with
+``BAD_USER_INPUT``. One member predates the rule and is kept because
+third-party clients branch on it: ``ProofParametersInvalid`` (a parameter
+missing, extra or malformed for the question) would be ``BAD_USER_INPUT``.
 """
 
 from api.errors.codes import ErrorCode
