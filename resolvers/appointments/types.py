@@ -12,29 +12,11 @@ from api.graphql.context import Info
 from api.models import Booking as BookingModel
 from api.models import Hall as HallModel
 from api.models import QueueTicket as TicketModel
+from api.services.appointments import errors as ae
 from api.services.appointments import queue as appointment_queue
 from api.services.appointments.calendar import SERVICE_ITEMS, SlotRow
-from api.services.appointments.errors import (
-    AlreadyBooked,
-    AppointmentNotActive,
-    AppointmentNotFound,
-    BookingSuspended,
-    ChangeTooLate,
-    CheckInWindowClosed,
-    HallClosed,
-    HallNotFound,
-    NoTicketWaiting,
-    OutsideBookingWindow,
-    QuotaExceeded,
-    SlotFull,
-    SlotNotFound,
-    TicketAlreadyFinished,
-    TicketNotFound,
-    WalkInLimitReached,
-    WalkInPoolExhausted,
-)
 from api.services.appointments.queue import TicketStatus
-from api.services.certificates.errors import IdempotencyConflict
+from api.services.certificates import errors as ce
 from api.services.platform import DISTRICT_NAMES
 from api.services.ratings import rating as ratings
 
@@ -217,22 +199,22 @@ class TicketUpdated:
     ticket: QueueTicket
 
 
-_Refusals = (SlotFull | QuotaExceeded | BookingSuspended | OutsideBookingWindow | AlreadyBooked
-             | SlotNotFound)
-BookAppointmentResult = Annotated[BookingConfirmed | _Refusals | IdempotencyConflict,
+_Refusals = (ae.SlotFull | ae.QuotaExceeded | ae.BookingSuspended | ae.OutsideBookingWindow
+             | ae.AlreadyBooked | ae.SlotNotFound)
+BookAppointmentResult = Annotated[BookingConfirmed | _Refusals | ce.IdempotencyConflict,
                                   strawberry.union("BookAppointmentResult")]
 CancelAppointmentResult = Annotated[
-    AppointmentCancelled | AppointmentNotFound | AppointmentNotActive | ChangeTooLate,
+    AppointmentCancelled | ae.AppointmentNotFound | ae.AppointmentNotActive | ae.ChangeTooLate,
     strawberry.union("CancelAppointmentResult")]
 RescheduleAppointmentResult = Annotated[
-    AppointmentRescheduled | AppointmentNotFound | AppointmentNotActive | ChangeTooLate
+    AppointmentRescheduled | ae.AppointmentNotFound | ae.AppointmentNotActive | ae.ChangeTooLate
     | _Refusals, strawberry.union("RescheduleAppointmentResult")]
-CheckInResult = Annotated[CheckedIn | AppointmentNotFound | AppointmentNotActive
-                          | CheckInWindowClosed, strawberry.union("CheckInResult")]
-TakeWalkInTicketResult = Annotated[TicketIssued | HallNotFound | HallClosed
-                                   | WalkInPoolExhausted | WalkInLimitReached,
+CheckInResult = Annotated[CheckedIn | ae.AppointmentNotFound | ae.AppointmentNotActive
+                          | ae.CheckInWindowClosed, strawberry.union("CheckInResult")]
+TakeWalkInTicketResult = Annotated[TicketIssued | ae.HallNotFound | ae.HallClosed
+                                   | ae.WalkInPoolExhausted | ae.WalkInLimitReached,
                                    strawberry.union("TakeWalkInTicketResult")]
-CallNextTicketResult = Annotated[TicketUpdated | NoTicketWaiting,
+CallNextTicketResult = Annotated[TicketUpdated | ae.NoTicketWaiting,
                                  strawberry.union("CallNextTicketResult")]
-MarkTicketResult = Annotated[TicketUpdated | TicketNotFound | TicketAlreadyFinished,
+MarkTicketResult = Annotated[TicketUpdated | ae.TicketNotFound | ae.TicketAlreadyFinished,
                              strawberry.union("MarkTicketResult")]

@@ -8,20 +8,9 @@ import strawberry
 
 from api.infra.state import AppState
 from api.models import Certificate as CertificateModel
+from api.services.certificates import errors as ce
 from api.services.certificates import issuing as certificates
 from api.services.certificates import wording
-from api.services.certificates.errors import (
-    AlreadyRevoked,
-    CertificateNotFound,
-    HoldingsExist,
-    IdempotencyConflict,
-    NoHoldingsToCertify,
-    NothingSelected,
-    PropertyNotSelectable,
-    PurposeNeedsWholeHoldings,
-    SelectionIsWhole,
-    SelectionNotWhole,
-)
 from api.services.certificates.issuing import Verification
 from api.services.ratings import rating as ratings
 
@@ -178,8 +167,8 @@ class CertificateRevoked:
 
 
 IssueCertificateResult = Annotated[
-    CertificateIssued | NoHoldingsToCertify | HoldingsExist | PropertyNotSelectable
-    | SelectionNotWhole | NothingSelected | SelectionIsWhole | PurposeNeedsWholeHoldings
-    | IdempotencyConflict, strawberry.union("IssueCertificateResult")]
-RevokeCertificateResult = Annotated[CertificateRevoked | CertificateNotFound | AlreadyRevoked,
+    CertificateIssued | ce.NoHoldingsToCertify | ce.HoldingsExist | ce.PropertyNotSelectable
+    | ce.SelectionNotWhole | ce.NothingSelected | ce.SelectionIsWhole | ce.PurposeNeedsWholeHoldings
+    | ce.IdempotencyConflict, strawberry.union("IssueCertificateResult")]
+RevokeCertificateResult = Annotated[CertificateRevoked | ce.CertificateNotFound | ce.AlreadyRevoked,
                                     strawberry.union("RevokeCertificateResult")]

@@ -7,18 +7,9 @@ from typing import Annotated
 import strawberry
 
 from api.models import ProofRequest
+from api.services.proofs import errors as te
 from api.services.proofs import questions as proof_questions
 from api.services.proofs import requests as proofs
-from api.services.proofs.errors import (
-    AlreadyDecided,
-    GrantUnavailable,
-    ProofDeclined,
-    ProofParametersInvalid,
-    ProofPending,
-    ProofRequestNotFound,
-    QuestionNotAllowed,
-    SubjectNotFound,
-)
 
 
 @strawberry.enum(description="第三方机构查询的用途")
@@ -157,12 +148,14 @@ class GrantRevoked:
 
 
 RequestPropertyProofResult = Annotated[
-    ProofRequested | QuestionNotAllowed | ProofParametersInvalid | SubjectNotFound,
+    ProofRequested | te.QuestionNotAllowed | te.ProofParametersInvalid | te.SubjectNotFound,
     strawberry.union("RequestPropertyProofResult")]
 PropertyProofResult = Annotated[
-    ProofAnswer | ProofPending | ProofDeclined | GrantUnavailable | ProofRequestNotFound,
+    ProofAnswer | te.ProofPending | te.ProofDeclined | te.GrantUnavailable
+    | te.ProofRequestNotFound,
     strawberry.union("PropertyProofResult")]
-DecideProofRequestResult = Annotated[ProofRequestDecided | ProofRequestNotFound | AlreadyDecided,
+DecideProofRequestResult = Annotated[ProofRequestDecided | te.ProofRequestNotFound
+                                     | te.AlreadyDecided,
                                      strawberry.union("DecideProofRequestResult")]
-RevokeGrantResult = Annotated[GrantRevoked | ProofRequestNotFound,
+RevokeGrantResult = Annotated[GrantRevoked | te.ProofRequestNotFound,
                               strawberry.union("RevokeGrantResult")]

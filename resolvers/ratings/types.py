@@ -9,19 +9,8 @@ import strawberry
 from api.models import Rating as RatingModel
 from api.models import RatingAppeal as AppealModel
 from api.models import RatingWorkOrder as WorkOrderModel
+from api.services.ratings import errors as re
 from api.services.ratings import workorders as ratings_workorders
-from api.services.ratings.errors import (
-    AlreadyRated,
-    AppealAlreadyFiled,
-    AppealAlreadyReviewed,
-    AppealNotFound,
-    CommentRequired,
-    InvalidTransition,
-    NotYourService,
-    RatingNotFound,
-    ServiceNotCompleted,
-    WorkOrderNotFound,
-)
 from api.services.ratings.rating import LEVELS, Service
 from api.services.ratings.stats import Row
 
@@ -290,11 +279,12 @@ class AppealReviewed:
 
 
 RateServiceResult = Annotated[
-    RatingRecorded | AlreadyRated | ServiceNotCompleted | CommentRequired | NotYourService,
+    RatingRecorded | re.AlreadyRated | re.ServiceNotCompleted | re.CommentRequired
+    | re.NotYourService,
     strawberry.union("RateServiceResult")]
-UpdateWorkOrderResult = Annotated[WorkOrderUpdated | WorkOrderNotFound | InvalidTransition,
+UpdateWorkOrderResult = Annotated[WorkOrderUpdated | re.WorkOrderNotFound | re.InvalidTransition,
                                   strawberry.union("UpdateWorkOrderResult")]
-AppealRatingResult = Annotated[AppealFiled | RatingNotFound | AppealAlreadyFiled,
+AppealRatingResult = Annotated[AppealFiled | re.RatingNotFound | re.AppealAlreadyFiled,
                                strawberry.union("AppealRatingResult")]
-ReviewAppealResult = Annotated[AppealReviewed | AppealNotFound | AppealAlreadyReviewed,
+ReviewAppealResult = Annotated[AppealReviewed | re.AppealNotFound | re.AppealAlreadyReviewed,
                                strawberry.union("ReviewAppealResult")]

@@ -7,31 +7,7 @@ from typing import Annotated
 import strawberry
 
 from api.models import LoginSession
-from api.services.session.errors import (
-    AccountLocked,
-    AssertionInvalid,
-    ChallengeExpired,
-    CodeMismatch,
-    ConsentRequired,
-    FaceMismatch,
-    FacePartial,
-    FaceServiceBusy,
-    FaceTooSmall,
-    IdentityNotFound,
-    ImageInvalid,
-    ImageTooLarge,
-    InvalidIdNumber,
-    LivenessRequired,
-    MultipleFacesFound,
-    NoFaceFound,
-    NoPhoneOnRecord,
-    NoReferencePhoto,
-    RefreshConflict,
-    ReplayDetected,
-    SessionExpired,
-    SessionNotFound,
-    TooManyAttempts,
-)
+from api.services.session import errors as se
 from api.services.session.login import Challenge
 from api.services.session.sessions import IssuedTokens
 
@@ -194,22 +170,22 @@ class Me:
 
 
 StartFaceLoginResult = Annotated[
-    FaceChallenge | InvalidIdNumber | ConsentRequired | AccountLocked | TooManyAttempts,
+    FaceChallenge | se.InvalidIdNumber | se.ConsentRequired | se.AccountLocked | se.TooManyAttempts,
     strawberry.union("StartFaceLoginResult")]
 CompleteFaceLoginResult = Annotated[
-    LoginSuccess | FaceMismatch | NoFaceFound | MultipleFacesFound | FaceTooSmall | FacePartial
-    | ReplayDetected | ImageInvalid | ImageTooLarge | ChallengeExpired | AccountLocked
-    | IdentityNotFound | ConsentRequired | AssertionInvalid | LivenessRequired | FaceServiceBusy
-    | NoReferencePhoto,
+    LoginSuccess | se.FaceMismatch | se.NoFaceFound | se.MultipleFacesFound | se.FaceTooSmall
+    | se.FacePartial | se.ReplayDetected | se.ImageInvalid | se.ImageTooLarge | se.ChallengeExpired
+    | se.AccountLocked | se.IdentityNotFound | se.ConsentRequired | se.AssertionInvalid
+    | se.LivenessRequired | se.FaceServiceBusy | se.NoReferencePhoto,
     strawberry.union("CompleteFaceLoginResult")]
 StartSmsLoginResult = Annotated[
-    SmsChallenge | InvalidIdNumber | IdentityNotFound | NoPhoneOnRecord | AccountLocked
-    | TooManyAttempts, strawberry.union("StartSmsLoginResult")]
+    SmsChallenge | se.InvalidIdNumber | se.IdentityNotFound | se.NoPhoneOnRecord | se.AccountLocked
+    | se.TooManyAttempts, strawberry.union("StartSmsLoginResult")]
 CompleteSmsLoginResult = Annotated[
-    LoginSuccess | CodeMismatch | ChallengeExpired | AccountLocked,
+    LoginSuccess | se.CodeMismatch | se.ChallengeExpired | se.AccountLocked,
     strawberry.union("CompleteSmsLoginResult")]
-RefreshSessionResult = Annotated[SessionRefreshed | SessionExpired | RefreshConflict,
+RefreshSessionResult = Annotated[SessionRefreshed | se.SessionExpired | se.RefreshConflict,
                                  strawberry.union("RefreshSessionResult")]
-LogoutResult = Annotated[LoggedOut | SessionNotFound, strawberry.union("LogoutResult")]
-RevokeSessionResult = Annotated[SessionRevoked | SessionNotFound,
+LogoutResult = Annotated[LoggedOut | se.SessionNotFound, strawberry.union("LogoutResult")]
+RevokeSessionResult = Annotated[SessionRevoked | se.SessionNotFound,
                                 strawberry.union("RevokeSessionResult")]
