@@ -15,9 +15,12 @@ from resolvers.privacy.types import (
     DataAccessConnection,
     DataAccessEdge,
     DataAccessEntry,
+    MarkAllNotificationsReadResult,
+    MarkNotificationsReadResult,
     NotificationConnection,
     NotificationEdge,
     NotificationItem,
+    NotificationsMarkedRead,
 )
 from resolvers.properties.types import PageInfo
 
@@ -59,7 +62,8 @@ class PrivacyQuery:
 @strawberry.type
 class PrivacyMutation:
     @strawberry.mutation(description="把通知标记为已读；返回实际标记的条数", permission_classes=[FaceVerified])
-    async def mark_notifications_read(self, info: Info, ids: list[strawberry.ID]) -> int:
+    async def mark_notifications_read(self, info: Info,
+                                      ids: list[strawberry.ID]) -> MarkNotificationsReadResult:
         if len(ids) > info.context.settings.max_page_size:
             paging.check_first(len(ids), info.context.settings.max_page_size)
         parsed = []
@@ -68,7 +72,8 @@ class PrivacyMutation:
                 parsed.append(uuid.UUID(hex=str(raw)))
             except ValueError:
                 continue
-        return await notifications.mark_read(await _subject_hash(info), parsed)
+        return NotificationsMarkedRead(
+            marked=await notifications.mark_read(await _subject_hash(info), parsed))
 
     @strawberry.mutation(description="把本人全部未读通知标为已读；返回实际标记的条数",
                          permission_classes=[FaceVerified])
@@ -77,5 +82,6 @@ class PrivacyMutation:
         up_to: Annotated[datetime | None, strawberry.argument(
             description="只标记此时间及以前的通知：传入已向用户展示的最新一条的 at，"
                         "展示之后才到达的通知保持未读")] = None,
-    ) -> int:
-        return await notifications.mark_all_read(await _subject_hash(info), up_to)
+    ) -> MarkAllNotificationsReadResult:
+        return NotificationsMarkedRead(
+            marked=await notifications.mark_all_read(await _subject_hash(info), up_to))

@@ -27,6 +27,7 @@ from resolvers.session.types import (
     StartFaceLoginResult,
     StartSmsLoginInput,
     StartSmsLoginResult,
+    WithdrawBiometricConsentResult,
 )
 
 
@@ -98,7 +99,7 @@ class SessionMutation:
 
     @strawberry.mutation(description="撤回人脸识别授权；之后需重新同意才能刷脸登录",
                          permission_classes=[IsCitizen])
-    async def withdraw_biometric_consent(self, info: Info) -> ConsentWithdrawn:
+    async def withdraw_biometric_consent(self, info: Info) -> WithdrawBiometricConsentResult:
         citizen = await citizens.get(info.context.citizen().subject)
         n, ended = await login.withdraw_biometric_consent(info.context.state, citizen,
                                                           client_of(info))

@@ -189,3 +189,6 @@ RefreshSessionResult = Annotated[SessionRefreshed | se.SessionExpired | se.Refre
 LogoutResult = Annotated[LoggedOut | se.SessionNotFound, strawberry.union("LogoutResult")]
 RevokeSessionResult = Annotated[SessionRevoked | se.SessionNotFound,
                                 strawberry.union("RevokeSessionResult")]
+# One member today: a union so that a failure can be added without breaking clients.
+WithdrawBiometricConsentResult = Annotated[ConsentWithdrawn,
+                                           strawberry.union("WithdrawBiometricConsentResult")]

@@ -2,7 +2,8 @@
 
 Every code has its Chinese message and a recovery hint; every union member
 that implements ``UserError`` is generated from exactly one domain exception,
-whose code is in the catalogue; the face pipeline keeps no messages of its own.
+whose code is in the catalogue; every mutation answers with a union; the face
+pipeline keeps no messages of its own.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from graphql import GraphQLObjectType
+from graphql import GraphQLObjectType, GraphQLUnionType, get_nullable_type
 
 from api.errors import DomainError, ErrorCode
 from api.face import errors as face_errors
@@ -49,6 +50,16 @@ def test_user_errors_are_generated_from_the_domain_exceptions() -> None:
         assert isinstance(gql, GraphQLObjectType)
         assert gql.description == cls.summary
         assert isinstance(cls.code, ErrorCode)
+
+
+def test_every_mutation_returns_a_union() -> None:
+    """Expected failures are union members (CONVENTIONS 8): a mutation whose answer
+    is a plain type could not add one without breaking its clients."""
+    mutation = build_schema(Settings(app_env=Env.DEVELOPMENT))._schema.mutation_type
+    assert mutation is not None
+    plain = sorted(name for name, field in mutation.fields.items()
+                   if not isinstance(get_nullable_type(field.type), GraphQLUnionType))
+    assert plain == []
 
 
 def test_one_invalid_id_number() -> None:
