@@ -16,13 +16,10 @@ from redis.exceptions import RedisError
 from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
 from starlette.requests import HTTPConnection
 
+from api.services.session.revocation import revoked_key
 from auth import tokens
 
 log = logging.getLogger("auth")
-
-
-def revoked_key(session_id: str) -> str:
-    return f"revoked:sid:{session_id}"
 
 
 @dataclass(frozen=True)

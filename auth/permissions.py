@@ -1,4 +1,8 @@
-"""Field permissions. Each raises a coded error so the client knows what to do."""
+"""Field permissions. Each raises a coded error so the client knows what to do.
+
+They ask the typed context (``api.graphql.context``) for the principal: the
+same accessors a resolver uses, so the check and the use cannot disagree.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +10,26 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from api.errors import Forbidden, ServiceUnavailable, Unauthenticated
-from auth.backend import Principal
+from api.errors import BatchNotAllowed, ErrorCode, Forbidden, InsufficientAssurance
+from api.graphql.context import Info
 
 FACE_LEVEL = "L2"
 SMS_LEVEL = "L1"
 
 
-class InsufficientAssurance(Forbidden):
-    code = "INSUFFICIENT_ASSURANCE"
-    message = "该操作需要刷脸认证，请先完成人脸识别登录"
-
-
-class BatchNotAllowed(Forbidden):
-    code = "BATCH_NOT_ALLOWED"
-    message = "该操作不能在批量请求中执行"
-
-
-def principal_of(info: Any) -> Principal | None:
-    user = info.context.request.scope.get("user")
-    return user if isinstance(user, Principal) else None
-
-
-def _require(info: Any, kind: str) -> Principal:
-    p = principal_of(info)
-    if p is None:
-        raise Unauthenticated()
-    if not p.verifiable:
-        raise ServiceUnavailable()
-    if p.kind != kind:
-        raise Forbidden()
-    return p
-
-
 class IsCitizen(BasePermission):
-    message = "请先登录"
+    message = ErrorCode.UNAUTHENTICATED.message
 
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        _require(info, "citizen")
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.citizen()
         return True
 
 
 class IsStaff(BasePermission):
     message = "仅限登记中心工作人员"
 
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        _require(info, "staff")
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.staff()
         return True
 
 
@@ -60,8 +38,8 @@ class IsClient(BasePermission):
 
     message = "仅限已备案的第三方机构"
 
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        _require(info, "client")
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.client()
         return True
 
 
@@ -71,9 +49,9 @@ class NotClient(BasePermission):
 
     message = "该凭证不能用于市民登录"
 
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        p = principal_of(info)
-        if p is not None and p.kind != "citizen":
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = info.context.principal
+        if principal is not None and principal.kind != "citizen":
             raise Forbidden()
         return True
 
@@ -81,10 +59,10 @@ class NotClient(BasePermission):
 class FaceVerified(BasePermission):
     """Holdings and certificates need the face level, not the SMS route."""
 
-    message = InsufficientAssurance.message
+    message = ErrorCode.INSUFFICIENT_ASSURANCE.message
 
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        if _require(info, "citizen").assurance_level != FACE_LEVEL:
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        if info.context.citizen().assurance_level != FACE_LEVEL:
             raise InsufficientAssurance()
         return True
 
@@ -92,9 +70,9 @@ class FaceVerified(BasePermission):
 class NotInBatch(BasePermission):
     """Sensitive mutations (login, verify, book) refuse to run inside a batch."""
 
-    message = BatchNotAllowed.message
+    message = ErrorCode.BATCH_NOT_ALLOWED.message
 
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         if info.context.in_batch:
             raise BatchNotAllowed()
         return True

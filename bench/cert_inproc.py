@@ -63,7 +63,7 @@ async def _citizen(state):  # type: ignore[no-untyped-def]
     from api.providers.identity import Person
     from api.services.session import citizens
 
-    return await citizens.ensure_citizen(state.vault, Person(CHEN[1], CHEN[0], "", None))
+    return await citizens.ensure_citizen(state, Person(CHEN[1], CHEN[0], "", None))
 
 
 async def _token(state, citizen) -> str:  # type: ignore[no-untyped-def]
@@ -88,7 +88,7 @@ async def mode_token(issue: bool) -> dict:
             issued = await certificates.issue(
                 state, str(citizen.id), kind="HOLDINGS", purpose="SCHOOL_ENROLMENT",
                 property_ids=None, idempotency_key=f"bench-prepare-{uuid.uuid4().hex}",
-                channel="FOSHANTONG", request_id="bench-prepare")
+                channel="FOSHANTONG")
             cert = issued.certificate
             out.update(number=cert.number, code=certificates.code_of(state, cert),
                        properties=len(cert.facts["properties"]))
@@ -113,7 +113,7 @@ def _content(state, citizen, holdings):  # type: ignore[no-untyped-def]
                            ttl_seconds=int((valid_until - issued_at).total_seconds()),
                            now=issued_at.timestamp(), audience=c.STATEMENT_AUDIENCE)
     return CertificateContent(
-        number=number, kind="HOLDINGS", holder_name=citizens.name_of(state.vault, citizen),
+        number=number, kind="HOLDINGS", holder_name=citizens.name_of(state, citizen),
         masked_id_number=citizen.masked_id_number, purpose=c.PURPOSES["SCHOOL_ENROLMENT"],
         issued_at=issued_at, valid_until=valid_until, scope_note=c.SCOPE_NOTE,
         holdings=tuple(HoldingRow(
@@ -214,7 +214,7 @@ async def _breakdown(state, citizen, count: int) -> list[dict]:  # type: ignore[
             await cert_mod.issue(state, str(citizen.id), kind="HOLDINGS",
                                  purpose="SCHOOL_ENROLMENT", property_ids=None,
                                  idempotency_key=f"bench-inproc-{uuid.uuid4().hex}",
-                                 channel="FOSHANTONG", request_id="bench-inproc")
+                                 channel="FOSHANTONG")
             runs.append({"total": time.perf_counter() - t0, **timer.steps})
     finally:
         (props_mod.holdings_of, pdf_mod.render_certificate, cert_mod.in_transaction,

@@ -39,13 +39,13 @@ async def prepare(spec: dict) -> dict:
     n = int(spec["citizens"])
     async with database(settings):
         vault = _vault(settings)
-        state = SimpleNamespace(keyring=load_keyring(settings), settings=settings,
+        state = SimpleNamespace(keyring=load_keyring(settings), settings=settings, vault=vault,
                                 kv=fakeredis.aioredis.FakeRedis())
         tokens = []
         for i in range(n):
             born = date(1970, 1, 1) + timedelta(days=i // 1000)
             person = Person(idnumber.build("440604", born, i % 1000), f"压测{i:04d}", "", None)
-            citizen = await citizens.ensure_citizen(vault, person)
+            citizen = await citizens.ensure_citizen(state, person)
             issued = await sessions.open_session(state, citizen, assurance_level="L1",
                                                  channel="FOSHANTONG", device_label="bench")
             tokens.append(issued.access_token)
@@ -57,7 +57,7 @@ async def prepare(spec: dict) -> dict:
         chosen: list = []
         day = last
         while day > today and not chosen:
-            rows = await cal.available_slots(settings, spec["hall"], spec["item"], day, day, at)
+            rows = await cal.available_slots(state, spec["hall"], spec["item"], day, day, at)
             chosen = rows[: int(spec["slots"])]
             if len(chosen) < int(spec["slots"]):
                 chosen = []

@@ -41,11 +41,10 @@ async def mint(index: int) -> dict[str, object]:
         if not holdings:
             raise SystemExit(f"the register holds nothing for person {index}: not seeded, or "
                              "seeded with another key ring (see --keys-from)")
-        citizen = await citizens.ensure_citizen(
-            vault, Person(spec.id_number, spec.name, "", None))
-        # open_session uses .keyring and .settings; .kv only on revocation.
-        state = SimpleNamespace(keyring=load_keyring(settings), settings=settings,
+        # ensure_citizen uses .vault, open_session .keyring and .settings; .kv only on revocation.
+        state = SimpleNamespace(keyring=load_keyring(settings), settings=settings, vault=vault,
                                 kv=fakeredis.aioredis.FakeRedis())
+        citizen = await citizens.ensure_citizen(state, Person(spec.id_number, spec.name, "", None))
         issued = await sessions.open_session(state, citizen, assurance_level="L2",
                                              channel="FOSHANTONG", device_label="bench")
     return {"access_token": issued.access_token, "expires_in": issued.expires_in,

@@ -284,6 +284,17 @@ async def db(settings: Settings) -> AsyncIterator[None]:
 
 
 @pytest.fixture
+async def state(settings: Settings, db: None) -> AsyncIterator[Any]:
+    """The process state every service takes first (``api.infra.state``), for the
+    service tests: the ORM, the test key ring, the store and the providers; no
+    HTTP and no face pool."""
+    from api.infra.state import open_state
+
+    async with open_state(settings) as opened:
+        yield opened
+
+
+@pytest.fixture
 def vault(keys_dir: Path) -> Any:
     from api.infra.crypto import PiiVault
     from api.infra.keys import load_keyring

@@ -8,25 +8,25 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from api.cli.common import Commands, database, out, vault
+from api.cli.common import Commands, database, out
 from api.infra.settings import Settings
 
 
 @contextlib.asynccontextmanager
-async def providers(settings: Settings) -> AsyncIterator[Any]:
-    """The database and the configured providers (seal, archive), for one command."""
-    from api.providers.container import build_providers
+async def opened(settings: Settings) -> AsyncIterator[Any]:
+    """The database and the state (with the configured seal and archive), for one command."""
+    from api.infra.state import open_state
 
-    async with database(settings):
-        yield build_providers(settings, vault(settings))
+    async with database(settings), open_state(settings) as state:
+        yield state
 
 
 def cmd_verify_audit(_: argparse.Namespace, settings: Settings) -> int:
     from api.services import audit
 
     async def go() -> audit.VerifyResult:
-        async with providers(settings) as p:
-            return await audit.verify(p.seal, p.archive)
+        async with opened(settings) as state:
+            return await audit.verify(state)
 
     result = asyncio.run(go())
     if not result.ok:
@@ -46,9 +46,9 @@ def cmd_audit_checkpoint(_: argparse.Namespace, settings: Settings) -> int:
     from api.services import audit_anchor
 
     async def go() -> tuple[Any, Any, int]:
-        async with providers(settings) as p:
-            row = await audit_anchor.write_checkpoint(p.seal)
-            sent = await audit_anchor.deliver_due(p.archive)
+        async with opened(settings) as state:
+            row = await audit_anchor.write_checkpoint(state)
+            sent = await audit_anchor.deliver_due(state)
             return row, await audit_anchor.latest(), sent
 
     row, newest, sent = asyncio.run(go())

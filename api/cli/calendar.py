@@ -25,24 +25,25 @@ def _actor() -> str:
 
 def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
     from api.errors import InvalidArgument
+    from api.infra.state import open_state
     from api.services.appointments import calendar as cal
     from api.services.appointments import calendar_admin
     from api.services.appointments import holidays as holiday_calendar
 
     async def go() -> int:
-        async with database(settings):
+        async with database(settings), open_state(settings) as state:
             if args.action == "set":
                 kind = "HOLIDAY" if args.holiday else "WORKDAY"
-                moved = await calendar_admin.set_day(settings, args.day, kind, args.reason,
+                moved = await calendar_admin.set_day(state, args.day, kind, args.reason,
                                                      actor=_actor())
                 out(f"{args.day}: {kind} ({args.reason.strip()}) for every hall; "
                       f"{moved} provisional deadlines recounted")
             elif args.action == "unset":
-                removed = await calendar_admin.unset_day(settings, args.day, actor=_actor())
+                removed = await calendar_admin.unset_day(state, args.day, actor=_actor())
                 out(f"{args.day}: " + ("override removed" if removed
                                          else "had no override"))
             elif args.action == "confirm":
-                end = await calendar_admin.confirm_year(settings, args.year, args.notice,
+                end = await calendar_admin.confirm_year(state, args.year, args.notice,
                                                         actor=_actor())
                 out(f"{args.year} confirmed as loaded; the calendar covers through {end}")
             elif args.action == "list":
@@ -52,9 +53,9 @@ def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
                 out(f"covered through {end}; ESTIMATED days are the library's guess")
             else:
                 today = args.today or cal.local_day(cal.now())
-                state = await holiday_calendar.coverage(today, settings.calendar_warn_days)
-                out(state.message())
-                return 0 if state.status == "OK" else 1
+                covered = await holiday_calendar.coverage(today, settings.calendar_warn_days)
+                out(covered.message())
+                return 0 if covered.status == "OK" else 1
         return 0
 
     try:

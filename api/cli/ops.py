@@ -7,7 +7,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from api.cli.common import Commands, database, err, out, run_migrations, vault
+from api.cli.common import Commands, database, err, out, run_migrations
 from api.infra.settings import Settings
 
 
@@ -19,12 +19,12 @@ def cmd_migrate(_: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_run_jobs(_: argparse.Namespace, settings: Settings) -> int:
     """Every job of the registry once (for cron, or when serving with the loop off)."""
+    from api.infra.state import open_state
     from api.jobs.loop import run_all
-    from api.jobs.standalone import job_state
     from api.services.appointments import calendar as cal
 
     async def go() -> tuple[dict[str, int], list[str]]:
-        async with database(settings), job_state(settings) as state:
+        async with database(settings), open_state(settings) as state:
             return await run_all(state, cal.now())
 
     done, failed = asyncio.run(go())
@@ -101,11 +101,12 @@ def cmd_revoke_kiosk(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_encrypt_documents(args: argparse.Namespace, settings: Settings) -> int:
     """Encrypt the certificate PDFs stored in clear before migration 0011 (resumable)."""
+    from api.infra.state import open_state
     from api.services.certificates.documents import encrypt_legacy
 
     async def go() -> tuple[int, int]:
-        async with database(settings):
-            report = await encrypt_legacy(vault(settings), batch=args.batch)
+        async with database(settings), open_state(settings) as state:
+            report = await encrypt_legacy(state, batch=args.batch)
             return report.encrypted, report.mismatched
 
     encrypted, mismatched = asyncio.run(go())

@@ -5,11 +5,11 @@
 - ``worker``  the job a pool worker runs: bytes -> ``FaceResult``
 - ``pool``    ``FacePool``: bounded process pool with an async ``embed``
 - ``matcher`` pure ``decide(selfie, reference)``: MATCH / MISMATCH / REPLAY
-- ``errors``  the stable codes and their Chinese messages
+- ``errors``  the stable codes (their messages are in the catalogue, ``api.errors``)
 """
 
 from api.face.config import FaceSettings
-from api.face.errors import MESSAGES, FaceErrorCode
+from api.face.errors import FaceErrorCode
 from api.face.result import FaceResult
 
-__all__ = ["MESSAGES", "FaceErrorCode", "FaceResult", "FaceSettings"]
+__all__ = ["FaceErrorCode", "FaceResult", "FaceSettings"]

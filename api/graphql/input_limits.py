@@ -49,6 +49,8 @@ from graphql import (
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
+from api.errors import ErrorCode
+
 # Scalars whose values are not strings of the client's choosing.
 UNBOUNDED_SCALARS = frozenset({"Int", "Float", "Boolean"})
 DEFAULT_MAX_CHARS: dict[str, int] = {
@@ -110,7 +112,7 @@ class TooLong:
 
     def error(self) -> GraphQLError:
         return GraphQLError(f"输入过长：{self.coordinate} 最多 {self.limit} 个字符",
-                            extensions={"code": "BAD_USER_INPUT", "reason": "TOO_LONG",
+                            extensions={"code": ErrorCode.BAD_USER_INPUT, "reason": "TOO_LONG",
                                         "field": self.coordinate, "maxLength": self.limit})
 
 

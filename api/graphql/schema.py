@@ -17,8 +17,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from api.errors import MaskUnexpectedErrors, RequestIdExtension
 from api.graphql.input_limits import InputLimits, InputLimitsExtension
+from api.graphql.masking import MaskUnexpectedErrors, RequestIdExtension
 from api.graphql.validation import Validation
 from api.infra.settings import Settings
 from resolvers import errors
@@ -56,7 +56,7 @@ class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError],
                        execution_context: ExecutionContext | None = None) -> None:
         """Client mistakes are not server errors; unexpected ones are logged,
-        with the request id, where they are masked (``api.errors``)."""
+        with the request id, where they are masked (``api.graphql.masking``)."""
 
     def _get_custom_context_kwargs(self, operation_extensions: dict[str, Any] | None = None, *,
                                    sync: bool = False) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def build_schema(settings: Settings) -> Schema:
         disable_field_suggestions=settings.is_production,
     )
     schema = Schema(query=Query, mutation=Mutation, extensions=extensions, config=config,
-                    exception_handlers=errors.HANDLERS)
+                    exception_handlers=errors.exception_handlers())
     schema.hide_suggestions = settings.is_production
     limits.append(InputLimits(schema._schema, settings.max_body_bytes))
     return schema

@@ -20,7 +20,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
+from api.errors import ErrorCode
 
 
 def _validate(schema: GraphQLSchema, document: DocumentNode,
@@ -43,7 +43,7 @@ def _several_unnamed(document: DocumentNode, provided_name: str | None) -> Graph
     if len(operations) < 2:
         return None
     return GraphQLError("文档包含多个操作，请用 operationName 指明要执行哪一个",
-                        extensions={"code": OPERATION_RESOLUTION_FAILURE})
+                        extensions={"code": ErrorCode.OPERATION_RESOLUTION_FAILURE})
 
 
 class Validation(SchemaExtension):

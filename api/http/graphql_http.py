@@ -24,10 +24,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from api.errors import ErrorCode
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 HTML = "text/html"
 _OFFERED = (GRAPHQL_RESPONSE, JSON)
+# The status of an unexecuted application/graphql-response+json answer; any other code is 400.
+_STATUS: dict[str, int] = {ErrorCode.INTERNAL_SERVER_ERROR: 500, ErrorCode.SERVICE_UNAVAILABLE: 503,
+                           ErrorCode.TIMEOUT: 504, ErrorCode.PERSISTED_QUERY_NOT_FOUND: 404}
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float, int]]:
@@ -98,7 +103,7 @@ class RequestError:
     """A malformed GraphQL-over-HTTP request: 400 and ``BAD_REQUEST``."""
 
     message: str
-    code: str = "BAD_REQUEST"
+    code: ErrorCode = ErrorCode.BAD_REQUEST
 
 
 @dataclass(frozen=True)
@@ -167,5 +172,4 @@ def status_for(media: str, executed: bool, code: str | None) -> int:
     """The HTTP status of one GraphQL response (see the module docstring)."""
     if executed or media != GRAPHQL_RESPONSE:
         return 200
-    return {"INTERNAL_SERVER_ERROR": 500, "SERVICE_UNAVAILABLE": 503, "TIMEOUT": 504,
-            "PERSISTED_QUERY_NOT_FOUND": 404}.get(code or "", 400)
+    return _STATUS.get(code or "", 400)

@@ -35,10 +35,12 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from api.errors import scrub_suggestions
+from api.errors import ErrorCode
 from api.graphql.context import Context
+from api.graphql.variables import scrub_suggestions
 from api.http import graphql_http as http
 from api.http.persisted import PersistedOperations, Refusal
+from api.infra.logging import request_id_var
 from api.infra.state import AppState
 
 log = logging.getLogger("api.graphql")
@@ -84,23 +86,23 @@ class GraphQLView:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        request_id = request.scope.get("state", {}).get("request_id", "-")
+        request_id = request_id_var.get()
         accept = request.headers.get("accept")
         media = http.negotiate(accept)
         method = request.method
         if method not in ("GET", "POST"):
-            return self._refuse(media, request_id, 405, "METHOD_NOT_ALLOWED",
+            return self._refuse(media, request_id, 405, ErrorCode.METHOD_NOT_ALLOWED,
                                 f"仅支持 {self._allow} 请求", allow=self._allow)
         if method == "GET" and self._wants_ide(request, accept):
             return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"), headers=_NO_STORE)
         if media is None:
-            return self._refuse(None, request_id, 406, "NOT_ACCEPTABLE",
+            return self._refuse(None, request_id, 406, ErrorCode.NOT_ACCEPTABLE,
                                 f"只能返回 {http.GRAPHQL_RESPONSE} 或 {http.JSON}")
         parsed = (http.params_of_query_string(dict(request.query_params)) if method == "GET"
                   else http.decode_body(await request.body(), self._max_batch))
         if isinstance(parsed, http.RequestError):
             return self._refuse(media, request_id, 400, parsed.code, parsed.message)
-        context = self._context(request, request_id)
+        context = Context(request=request, state=self._state_getter())
         try:
             if isinstance(parsed, list):
                 # Sensitive operations look at this to refuse running inside a batch.
@@ -110,7 +112,7 @@ class GraphQLView:
                 return self._respond(media, 200, [o.body for o in outcomes])
             outcome = await self._run(parsed, context, method)
         except _MethodNotAllowed as refused:
-            return self._refuse(media, request_id, 405, "METHOD_NOT_ALLOWED", refused.message,
+            return self._refuse(media, request_id, 405, ErrorCode.METHOD_NOT_ALLOWED, refused.message,
                                 allow="POST")
         return self._respond(media, http.status_for(media, outcome.executed, outcome.code),
                              outcome.body)
@@ -120,19 +122,17 @@ class GraphQLView:
         return (not self._production and "query" not in params and "extensions" not in params
                 and http.wants_html(accept))
 
-    def _context(self, request: Request, request_id: str) -> Context:
-        return Context(request=request, state=self._state_getter(), request_id=request_id)
-
     async def _run(self, params: http.Params | http.RequestError, context: Context,
                    method: str) -> Outcome:
+        request_id = request_id_var.get()
         if isinstance(params, http.RequestError):
-            return _failed(params.code, params.message, context.request_id)
+            return _failed(params.code, params.message, request_id)
         query = params.query
         persisted = (params.extensions or {}).get("persistedQuery")
         if persisted is not None:
             found = self._persisted.resolve(query, persisted)
             if isinstance(found, Refusal):
-                return _failed(found.code, found.message, context.request_id)
+                return _failed(found.code, found.message, request_id)
             query = found
         elif method == "GET" and self._production:
             raise _MethodNotAllowed("生产环境中 GET 仅用于持久化查询，请使用 POST")
@@ -147,17 +147,17 @@ class GraphQLView:
         except TimeoutError:
             log.warning("operation %s timed out", (params.operation_name or "-")[:64])
             return Outcome(_with_request_id({"data": None, "errors": [_error(
-                "TIMEOUT", "请求处理超时，请稍后再试")]}, context.request_id), executed=True)
+                ErrorCode.TIMEOUT, ErrorCode.TIMEOUT.message)]}, request_id), executed=True)
         except CannotGetOperationTypeError:
-            return _failed("OPERATION_RESOLUTION_FAILURE", "文档中没有该 operationName 对应的操作",
-                           context.request_id)
+            return _failed(ErrorCode.OPERATION_RESOLUTION_FAILURE, "文档中没有该 operationName 对应的操作",
+                           request_id)
         except InvalidOperationTypeError as refused:
             if method == "GET":
                 raise _MethodNotAllowed("GET 只能执行查询，变更（mutation）请使用 POST") from refused
-            return _failed("BAD_REQUEST", "不支持的操作类型", context.request_id)
+            return _failed(ErrorCode.BAD_REQUEST, "不支持的操作类型", request_id)
         except MissingQueryError:
-            return _failed("BAD_REQUEST", "缺少 query", context.request_id)
-        return self._outcome(result, context.request_id)
+            return _failed(ErrorCode.BAD_REQUEST, "缺少 query", request_id)
+        return self._outcome(result, request_id)
 
     def _outcome(self, result: ExecutionResult, request_id: str) -> Outcome:
         executed = not isinstance(result, PreExecutionError) and (
@@ -169,8 +169,8 @@ class GraphQLView:
         for error in body.get("errors") or []:
             ext = error.setdefault("extensions", {})
             # Parse errors (e.g. the token limit) skip the schema extensions.
-            ext.setdefault("code", "GRAPHQL_PARSE_FAILED" if "Syntax Error" in error.get(
-                "message", "") else "GRAPHQL_VALIDATION_FAILED")
+            ext.setdefault("code", ErrorCode.GRAPHQL_PARSE_FAILED if "Syntax Error" in error.get(
+                "message", "") else ErrorCode.GRAPHQL_VALIDATION_FAILED)
             if self._production:
                 error["message"] = scrub_suggestions(error["message"])
         return Outcome(_with_request_id(body, request_id), executed)
@@ -181,14 +181,15 @@ class GraphQLView:
                         media_type=f"{media}; charset=utf-8", headers={**_NO_STORE,
                                                                        **(headers or {})})
 
-    def _refuse(self, media: str | None, request_id: str, status: int, code: str, message: str,
+    def _refuse(self, media: str | None, request_id: str, status: int, code: ErrorCode,
+                message: str,
                 *, allow: str | None = None) -> Response:
         body = _failed(code, message, request_id).body
         return self._respond(media or http.JSON, status, body,
                              headers={"allow": allow} if allow else None)
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
+def _error(code: ErrorCode, message: str) -> dict[str, Any]:
     return {"message": message, "extensions": {"code": code}}
 
 
@@ -199,7 +200,7 @@ def _with_request_id(body: dict[str, Any], request_id: str) -> dict[str, Any]:
     return body
 
 
-def _failed(code: str, message: str, request_id: str) -> Outcome:
+def _failed(code: ErrorCode, message: str, request_id: str) -> Outcome:
     return Outcome(_with_request_id({"errors": [_error(code, message)]}, request_id),
                    executed=False)
 

@@ -14,12 +14,13 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import ErrorCode
 from api.infra.logging import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-async def _reply(send: Send, status: int, code: str, message: str, request_id: str, *,
+async def _reply(send: Send, status: int, code: ErrorCode, request_id: str, *,
                  retry_after: int | None = None) -> None:
     """A GraphQL-shaped error body; ``x-request-id`` is added by RequestIdMiddleware."""
     extensions: dict[str, object] = {"code": code, "requestId": request_id}
@@ -28,7 +29,7 @@ async def _reply(send: Send, status: int, code: str, message: str, request_id: s
     if retry_after is not None:
         extensions["retryAfterSeconds"] = retry_after
         headers.append((b"retry-after", str(retry_after).encode()))
-    body = json.dumps({"errors": [{"message": message, "extensions": extensions}],
+    body = json.dumps({"errors": [{"message": code.message, "extensions": extensions}],
                        "extensions": {"requestId": request_id}}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         *headers, (b"content-length", str(len(body)).encode())]})
@@ -77,12 +78,11 @@ class GraphQLGuardMiddleware:
         request_id = scope.get("state", {}).get("request_id", "-")
         headers = dict(scope["headers"])
         if scope["method"] == "POST" and not _is_utf8_json(headers.get(b"content-type", b"")):
-            await _reply(send, 415, "UNSUPPORTED_MEDIA_TYPE",
-                         "请求必须为 application/json（UTF-8）", request_id)
+            await _reply(send, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, request_id)
             return
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            await _reply(send, 413, "PAYLOAD_TOO_LARGE", "请求内容过大", request_id)
+            await _reply(send, 413, ErrorCode.PAYLOAD_TOO_LARGE, request_id)
             return
         received = 0
 
@@ -107,7 +107,7 @@ class GraphQLGuardMiddleware:
             await self.app(scope, capped_receive, tracking_send)
         except _BodyTooLarge:
             if not started:
-                await _reply(send, 413, "PAYLOAD_TOO_LARGE", "请求内容过大", request_id)
+                await _reply(send, 413, ErrorCode.PAYLOAD_TOO_LARGE, request_id)
 
 
 class _BodyTooLarge(Exception):
@@ -177,4 +177,4 @@ class AdmissionMiddleware:
 
 
 async def _busy(send: Send, request_id: str) -> None:
-    await _reply(send, 503, "SERVER_BUSY", "服务繁忙，请稍后再试", request_id, retry_after=2)
+    await _reply(send, 503, ErrorCode.SERVER_BUSY, request_id, retry_after=2)

@@ -183,8 +183,7 @@ async def verify_page(request: Request) -> HTMLResponse:
     try:
         v = await certificates.verify_statement(
             state, request.path_params["payload"], client_key=_client_key(request),
-            verifier="扫码核验", channel="QR",
-            request_id=request.scope.get("state", {}).get("request_id", ""))
+            verifier="扫码核验", channel="QR")
     except PublicError as exc:
         return _busy(exc.message)
     return HTMLResponse(_page(v), headers=_HEADERS)
@@ -198,7 +197,7 @@ async def verify_form(request: Request) -> HTMLResponse:
     try:
         v = await certificates.verify_by_code(
             state, number, code, client_key=_client_key(request), verifier="网页核验",
-            channel="WEB", request_id=request.scope.get("state", {}).get("request_id", ""))
+            channel="WEB")
     except PublicError as exc:
         return _busy(exc.message)
     return HTMLResponse(_page(v), headers=_HEADERS)

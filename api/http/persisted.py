@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from api.errors import ErrorCode
+
 OPERATIONS_DIR = Path(__file__).resolve().parents[2] / "mobile_demo" / "operations"
 _NAME = re.compile(r"^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)", re.M)
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -37,7 +39,7 @@ def sha256_hex(text: str) -> str:
 
 @dataclass(frozen=True)
 class Refusal:
-    code: str
+    code: ErrorCode
     message: str
 
 
@@ -64,12 +66,13 @@ class PersistedOperations:
         """The document to run for a request carrying ``persistedQuery``."""
         if not isinstance(extension, dict) or extension.get("version") != 1 or not isinstance(
                 extension.get("sha256Hash"), str) or not _HEX64.match(extension["sha256Hash"]):
-            return Refusal("PERSISTED_QUERY_INVALID", "持久化查询参数无效（version 应为 1，"
+            return Refusal(ErrorCode.PERSISTED_QUERY_INVALID, "持久化查询参数无效（version 应为 1，"
                            "sha256Hash 为 64 位小写十六进制）")
         digest = extension["sha256Hash"]
         if query is not None:
             if sha256_hex(query) != digest:
-                return Refusal("PERSISTED_QUERY_HASH_MISMATCH", "查询内容与哈希值不一致")
+                return Refusal(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
+                               ErrorCode.PERSISTED_QUERY_HASH_MISMATCH.message)
             if digest not in self._files and len(query) <= self._max_registered:
                 self._cache[digest] = query
                 self._cache.move_to_end(digest)
@@ -78,5 +81,6 @@ class PersistedOperations:
             return query
         found = self._files.get(digest) or self._cache.get(digest)
         if found is None:
-            return Refusal("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+            return Refusal(ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+                           ErrorCode.PERSISTED_QUERY_NOT_FOUND.message)
         return found

@@ -21,6 +21,13 @@ import re
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
+
+def current_request_id() -> str:
+    """The id of the HTTP request being served, as audit and access rows keep it:
+    "" outside a request (a background job, the CLI, a test calling a service)."""
+    value = request_id_var.get()
+    return "" if value == "-" else value
+
 # 18-digit resident ID (last may be X), not part of a longer digit run.
 _ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{2})[0-9]{11}([0-9]{3}[0-9Xx])(?![0-9])")
 # Mainland mobile numbers.

@@ -18,7 +18,7 @@ from api.services.ratings import outbox, rating, workorders
 
 async def calendar_notice(state: AppState, now: datetime) -> int:
     await holidays.warn_if_ending(cal.local_day(now), state.settings.calendar_warn_days)
-    return await workorders.recompute_provisional(state.settings)
+    return await workorders.recompute_provisional(state)
 
 
 async def register_events(state: AppState, now: datetime) -> int:
@@ -29,7 +29,7 @@ async def register_events(state: AppState, now: datetime) -> int:
 
 
 async def no_shows(state: AppState, now: datetime) -> int:
-    return await booking.sweep_no_shows(state.settings, now)
+    return await booking.sweep_no_shows(state, now)
 
 
 async def reminders(state: AppState, now: datetime) -> int:
@@ -37,16 +37,16 @@ async def reminders(state: AppState, now: datetime) -> int:
 
 
 async def default_ratings(state: AppState, now: datetime) -> int:
-    return await rating.apply_default_ratings(state.settings, now)
+    return await rating.apply_default_ratings(state, now)
 
 
 async def rating_outbox(state: AppState, now: datetime) -> int:
-    return await outbox.deliver_due(state.settings, state.providers.rating, now)
+    return await outbox.deliver_due(state, now)
 
 
 async def audit_checkpoint(state: AppState, now: datetime) -> int:
-    return int(await audit_anchor.write_checkpoint(state.providers.seal, now) is not None)
+    return int(await audit_anchor.write_checkpoint(state, now) is not None)
 
 
 async def audit_archive(state: AppState, now: datetime) -> int:
-    return await audit_anchor.deliver_due(state.providers.archive, now)
+    return await audit_anchor.deliver_due(state, now)

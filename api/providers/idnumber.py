@@ -9,14 +9,18 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from api.errors import DomainError, ErrorCode
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d accepts fullwidth digits
 
 
-class InvalidIdNumber(ValueError):
-    code = "INVALID_ID_NUMBER"
-    message = "身份证号码格式不正确，请核对后重新输入"
+class InvalidIdNumber(DomainError, ValueError):
+    """The one declaration of this failure: the login routes answer it as a union member."""
+
+    code = ErrorCode.INVALID_ID_NUMBER
+    summary = "身份证号码格式或校验位错误"
 
 
 def check_digit(first17: str) -> str:
@@ -27,13 +31,13 @@ def normalize(raw: str) -> str:
     """Return the canonical form (upper-case X, no spaces) or raise."""
     value = raw.strip().replace(" ", "").upper()
     if not _SHAPE.match(value):
-        raise InvalidIdNumber(InvalidIdNumber.message)
+        raise InvalidIdNumber()
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise InvalidIdNumber(InvalidIdNumber.message) from None
+        raise InvalidIdNumber() from None
     if check_digit(value[:17]) != value[17]:
-        raise InvalidIdNumber(InvalidIdNumber.message)
+        raise InvalidIdNumber()
     return value
 
 

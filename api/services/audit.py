@@ -21,9 +21,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 
 from api.infra.db import in_transaction
+from api.infra.logging import current_request_id
+from api.infra.state import AppState
 from api.models import AuditCheckpoint, AuditEvent
-from api.providers.archive import AuditArchive
-from api.providers.seal import SealProvider
 from api.services import audit_anchor
 
 log = logging.getLogger("api.audit")
@@ -72,11 +72,13 @@ async def _append(conn: BaseDBAsyncClient, actor: str, action: str, subject: str
     return row
 
 
-async def record(action: str, *, actor: str, subject: str = "", request_id: str = "",
+async def record(action: str, *, actor: str, subject: str = "",
                  detail: dict[str, Any] | None = None,
                  conn: BaseDBAsyncClient | None = None) -> AuditEvent:
-    """Append one event. With ``conn`` it joins the caller's transaction."""
+    """Append one event. With ``conn`` it joins the caller's transaction; the
+    request id is the one being served (``current_request_id``)."""
     detail = detail or {}
+    request_id = current_request_id()
     if conn is not None:
         return await _append(conn, actor, action, subject, request_id, detail)
     for attempt in range(_MAX_RETRIES):
@@ -140,23 +142,23 @@ async def _walk(anchored: set[int]) -> tuple[VerifyResult | None, int, int, dict
     return None, checked, expected_seq - 1, hash_at
 
 
-async def verify(seal: SealProvider | None = None,
-                 archive: AuditArchive | None = None) -> VerifyResult:
+async def verify(state: AppState | None = None) -> VerifyResult:
     """Walk the chain and name the first row that was modified, removed or
-    inserted; then hold it against the checkpoints (signature of the newest
-    checked with ``seal``, the newest copy compared with ``archive``'s)."""
+    inserted; then hold it against the checkpoints (with ``state``: the
+    signature of the newest checked by the seal provider, the newest copy
+    compared with the archive's, each when the state has one)."""
     checkpoints = await AuditCheckpoint.all().order_by("id")
     broken, checked, head_seq, hash_at = await _walk({cp.head_seq for cp in checkpoints})
     if broken is not None:
         return broken
     anchored = checkpoints[-1].head_seq if checkpoints else None
     problem = audit_anchor.check_list(checkpoints)
-    if problem is None and checkpoints and seal is not None:
-        problem = await audit_anchor.check_newest_signature(seal, checkpoints[-1])
+    if problem is None and checkpoints and state is not None and state.providers.seal is not None:
+        problem = await audit_anchor.check_newest_signature(state, checkpoints[-1])
     if problem is None:
         problem = audit_anchor.check_chain(checkpoints, head_seq, hash_at)
-    if problem is None and archive is not None:
-        problem = await audit_anchor.check_archive(archive, checkpoints)
+    if problem is None and state is not None and state.providers.archive is not None:
+        problem = await audit_anchor.check_archive(state, checkpoints)
     if problem is not None:
         return VerifyResult(False, checked, problem.first_bad_seq, problem.problem, problem.kind,
                             anchored)

@@ -25,9 +25,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from api.infra.db import in_transaction
+from api.infra.state import AppState
 from api.models import AuditCheckpoint, AuditCheckpointOutbox, AuditEvent
-from api.providers.archive import AuditArchive
-from api.providers.seal import SealProvider
 
 log = logging.getLogger("api.audit.anchor")
 GENESIS = "0" * 64
@@ -56,7 +55,7 @@ async def latest() -> AuditCheckpoint | None:
     return await AuditCheckpoint.all().order_by("-id").first()
 
 
-async def write_checkpoint(seal: SealProvider, at: datetime | None = None
+async def write_checkpoint(state: AppState, at: datetime | None = None
                            ) -> AuditCheckpoint | None:
     """Anchor the current head. None when there is nothing new to anchor, or
     another worker anchored this very moment (the unique ``prev_digest``)."""
@@ -68,6 +67,7 @@ async def write_checkpoint(seal: SealProvider, at: datetime | None = None
         return None
     previous = last.digest if last else GENESIS
     statement = statement_bytes(tip.seq, tip.hash, at, previous)
+    seal = state.providers.seal
     signature = await seal.sign_statement(statement)
     verdict = await seal.validate_statement(statement, signature)
     if not verdict.ok:  # never store an anchor a verifier would reject
@@ -96,7 +96,7 @@ async def checkpoint_due(interval_seconds: float, at: datetime | None = None) ->
     return last is None or last.at <= at - timedelta(seconds=interval_seconds)
 
 
-async def deliver_due(archive: AuditArchive, at: datetime | None = None, batch: int = 50) -> int:
+async def deliver_due(state: AppState, at: datetime | None = None, batch: int = 50) -> int:
     """Send due checkpoint copies to the archive; returns how many it accepted."""
     at = (at or datetime.now(UTC)).astimezone(UTC)
     due = await AuditCheckpointOutbox.filter(delivered_at=None, next_attempt_at__lte=at).order_by(
@@ -110,7 +110,8 @@ async def deliver_due(archive: AuditArchive, at: datetime | None = None, batch: 
             continue  # another worker has it
         row = await AuditCheckpoint.get(id=msg.checkpoint_id)
         try:
-            await archive.deposit(copy_of(row), idempotency_key=f"checkpoint:{row.digest}")
+            await state.providers.archive.deposit(copy_of(row),
+                                                  idempotency_key=f"checkpoint:{row.digest}")
         except Exception as exc:  # the archive is down or refused: retry later
             attempts = msg.attempts + 1
             log.warning("audit checkpoint %s delivery attempt %s failed: %r", row.id, attempts,
@@ -125,11 +126,11 @@ async def deliver_due(archive: AuditArchive, at: datetime | None = None, batch: 
     return delivered
 
 
-async def periodic(seal: SealProvider, archive: AuditArchive, interval_seconds: float,
-                   at: datetime | None = None) -> AuditCheckpoint | None:
+async def periodic(state: AppState, interval_seconds: float, at: datetime | None = None
+                   ) -> AuditCheckpoint | None:
     """The background job: anchor when due, then deliver what is waiting."""
-    row = await write_checkpoint(seal, at) if await checkpoint_due(interval_seconds, at) else None
-    await deliver_due(archive, at)
+    row = await write_checkpoint(state, at) if await checkpoint_due(interval_seconds, at) else None
+    await deliver_due(state, at)
     return row
 
 
@@ -162,14 +163,14 @@ def check_list(checkpoints: list[AuditCheckpoint]) -> AnchorProblem | None:
     return None
 
 
-async def check_newest_signature(seal: SealProvider, newest: AuditCheckpoint
+async def check_newest_signature(state: AppState, newest: AuditCheckpoint
                                  ) -> AnchorProblem | None:
     """The newest signature covers every earlier checkpoint through ``previous``."""
     try:
         signature = base64.b64decode(newest.signature, validate=True)
     except ValueError:
         signature = b""
-    verdict = await seal.validate_statement(newest.statement.encode(), signature)
+    verdict = await state.providers.seal.validate_statement(newest.statement.encode(), signature)
     if verdict.ok:
         return None
     return AnchorProblem("CHECKPOINT_INVALID", None,
@@ -201,10 +202,10 @@ def check_chain(checkpoints: list[AuditCheckpoint], head_seq: int,
     return None
 
 
-async def check_archive(archive: AuditArchive, checkpoints: list[AuditCheckpoint]
+async def check_archive(state: AppState, checkpoints: list[AuditCheckpoint]
                         ) -> AnchorProblem | None:
     """The archive's newest copy must be one of ours: else checkpoints were removed here."""
-    copy = await archive.latest()
+    copy = await state.providers.archive.latest()
     if copy is None or copy.get("digest") in {cp.digest for cp in checkpoints}:
         return None
     return AnchorProblem("CHECKPOINT_MISSING", None,

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from api.errors import InvalidArgument
+from api.errors import ErrorCode, InvalidArgument
 
 T = TypeVar("T")
 
 
 class InvalidCursor(InvalidArgument):
-    code = "INVALID_CURSOR"
-    message = "分页游标无效，请从第一页重新加载"
+    code = ErrorCode.INVALID_CURSOR
 
 
 def check_first(first: int, maximum: int) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from api.infra.settings import Settings
+from api.infra.state import AppState
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 VERSION = "0.1.0"
@@ -39,6 +39,6 @@ class ServiceInfoData:
     server_time: datetime
 
 
-def service_info(settings: Settings) -> ServiceInfoData:
-    return ServiceInfoData("佛山市互联网+不动产登记", VERSION, settings.app_env.value,
+def service_info(state: AppState) -> ServiceInfoData:
+    return ServiceInfoData("佛山市互联网+不动产登记", VERSION, state.settings.app_env.value,
                            datetime.now(SHANGHAI))

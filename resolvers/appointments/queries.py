@@ -9,7 +9,7 @@ from api.services.appointments import booking as appointments
 from api.services.appointments import calendar as appointment_calendar
 from api.services.appointments import queue as appointment_queue
 from api.services.appointments.calendar import SERVICE_ITEMS
-from auth.permissions import IsCitizen, principal_of
+from auth.permissions import IsCitizen
 from resolvers.appointments.types import (
     Appointment,
     Hall,
@@ -21,9 +21,7 @@ from resolvers.appointments.types import (
 
 
 def citizen_id(info: Info) -> str:
-    principal = principal_of(info)
-    assert principal is not None
-    return principal.subject
+    return info.context.citizen().subject
 
 
 @strawberry.type
@@ -47,16 +45,16 @@ class AppointmentQuery:
         first = appointment_calendar.parse_day(from_, "from")
         last = appointment_calendar.parse_day(to, "to")
         rows = await appointment_calendar.available_slots(
-            info.context.settings, str(hall_id), service_item.name, first, last)
+            info.context.state, str(hall_id), service_item.name, first, last)
         return [Slot.from_row(s) for s in rows]
 
     @strawberry.field(description="我的预约（最近 50 条）", permission_classes=[IsCitizen])
     async def my_appointments(self, info: Info) -> list[Appointment]:
-        rows = await appointments.mine(info.context.settings, citizen_id(info))
+        rows = await appointments.mine(info.context.state, citizen_id(info))
         return [Appointment.from_model(b) for b in rows]
 
     @strawberry.field(description="我今天的排队号：前面人数与预计等候时间；没有则为 null",
                       permission_classes=[IsCitizen])
     async def my_queue_ticket(self, info: Info) -> MyQueueTicket | None:
-        status = await appointment_queue.my_ticket(info.context.settings, citizen_id(info))
+        status = await appointment_queue.my_ticket(info.context.state, citizen_id(info))
         return MyQueueTicket.from_status(status) if status else None

@@ -16,10 +16,9 @@ from api.services.appointments import errors as ae
 from api.services.appointments import queue as appointment_queue
 from api.services.appointments.calendar import SERVICE_ITEMS, SlotRow
 from api.services.appointments.queue import TicketStatus
+from api.services.certificates import errors as ce
 from api.services.platform import DISTRICT_NAMES
 from api.services.ratings import rating as ratings
-from resolvers.certificates.types import IdempotencyConflict
-from resolvers.errors import UserError, user_error
 
 
 @strawberry.enum(description="办理事项")
@@ -106,8 +105,7 @@ class Appointment:
     @strawberry.field(description="签到二维码内容：到大厅后在自助机扫码即可签到取号，无需再刷脸；"
                                   "签到时段结束后失效，仅本人可见")
     def check_in_code(self, info: Info) -> str | None:
-        return appointment_queue.check_in_code(info.context.state.keyring,
-                                               info.context.settings, self.booking)
+        return appointment_queue.check_in_code(info.context.state, self.booking)
 
     @strawberry.field(description="签到二维码图片（data:image/svg+xml URL），内容为签到码（与 checkInCode 等效）；"
                                   "每次请求最多生成一个，请在出示时单独请求")
@@ -201,112 +199,22 @@ class TicketUpdated:
     ticket: QueueTicket
 
 
-@user_error(ae.SlotNotFound, "时段不存在或不办理该事项")
-class SlotNotFound(UserError):
-    pass
-
-
-@user_error(ae.SlotFull, "时段已约满；附最近的可约时段")
-class SlotFull(UserError):
-    next_free_slot_id: strawberry.ID | None
-    next_free_starts_at: datetime | None
-
-
-@user_error(ae.QuotaExceeded, "超过每周/每月预约次数上限")
-class QuotaExceeded(UserError):
-    period: str = strawberry.field(description="WEEK 或 MONTH")
-    limit: int
-    until: datetime = strawberry.field(description="此时起可再预约")
-
-
-@user_error(ae.BookingSuspended, "因多次爽约暂停预约")
-class BookingSuspended(UserError):
-    until: datetime = strawberry.field(description="暂停至")
-
-
-@user_error(ae.OutsideBookingWindow, "不在可预约时间内（号源未放出，或时段已开始）")
-class OutsideBookingWindow(UserError):
-    opens_at: datetime | None = strawberry.field(description="号源放出时间（尚未放出时）")
-    closes_at: datetime | None = strawberry.field(description="预约截止时间（时段开始）")
-
-
-@user_error(ae.AlreadyBooked, "当天已预约该事项")
-class AlreadyBooked(UserError):
-    appointment_id: strawberry.ID | None = strawberry.field(description="已有的预约")
-
-
-@user_error(ae.AppointmentNotFound, "预约不存在（他人的预约同样如此回答）")
-class AppointmentNotFound(UserError):
-    pass
-
-
-@user_error(ae.AppointmentNotActive, "预约已取消、已签到或已结束")
-class AppointmentNotActive(UserError):
-    pass
-
-
-@user_error(ae.ChangeTooLate, "已过取消/改约截止时间")
-class ChangeTooLate(UserError):
-    deadline: datetime
-
-
-@user_error(ae.CheckInWindowClosed, "不在签到时间内")
-class CheckInWindowClosed(UserError):
-    opens_at: datetime
-    closes_at: datetime
-
-
-@user_error(ae.HallNotFound, "大厅不存在或不办理该事项")
-class HallNotFound(UserError):
-    pass
-
-
-@user_error(ae.HallClosed, "大厅今日不办公")
-class HallClosed(UserError):
-    pass
-
-
-@user_error(ae.WalkInPoolExhausted, "今日现场号已发完")
-class WalkInPoolExhausted(UserError):
-    pass
-
-
-@user_error(ae.WalkInLimitReached, "本人今日在本大厅（或本终端今日）的现场取号已达上限")
-class WalkInLimitReached(UserError):
-    pass
-
-
-@user_error(ae.NoTicketWaiting, "没有等候中的号")
-class NoTicketWaiting(UserError):
-    pass
-
-
-@user_error(ae.TicketNotFound, "号不存在（或不属于本大厅）")
-class TicketNotFound(UserError):
-    pass
-
-
-@user_error(ae.TicketAlreadyFinished, "号已办结或已过号")
-class TicketAlreadyFinished(UserError):
-    pass
-
-
-_Refusals = (SlotFull | QuotaExceeded | BookingSuspended | OutsideBookingWindow | AlreadyBooked
-             | SlotNotFound)
-BookAppointmentResult = Annotated[BookingConfirmed | _Refusals | IdempotencyConflict,
+_Refusals = (ae.SlotFull | ae.QuotaExceeded | ae.BookingSuspended | ae.OutsideBookingWindow
+             | ae.AlreadyBooked | ae.SlotNotFound)
+BookAppointmentResult = Annotated[BookingConfirmed | _Refusals | ce.IdempotencyConflict,
                                   strawberry.union("BookAppointmentResult")]
 CancelAppointmentResult = Annotated[
-    AppointmentCancelled | AppointmentNotFound | AppointmentNotActive | ChangeTooLate,
+    AppointmentCancelled | ae.AppointmentNotFound | ae.AppointmentNotActive | ae.ChangeTooLate,
     strawberry.union("CancelAppointmentResult")]
 RescheduleAppointmentResult = Annotated[
-    AppointmentRescheduled | AppointmentNotFound | AppointmentNotActive | ChangeTooLate
+    AppointmentRescheduled | ae.AppointmentNotFound | ae.AppointmentNotActive | ae.ChangeTooLate
     | _Refusals, strawberry.union("RescheduleAppointmentResult")]
-CheckInResult = Annotated[CheckedIn | AppointmentNotFound | AppointmentNotActive
-                          | CheckInWindowClosed, strawberry.union("CheckInResult")]
-TakeWalkInTicketResult = Annotated[TicketIssued | HallNotFound | HallClosed
-                                   | WalkInPoolExhausted | WalkInLimitReached,
+CheckInResult = Annotated[CheckedIn | ae.AppointmentNotFound | ae.AppointmentNotActive
+                          | ae.CheckInWindowClosed, strawberry.union("CheckInResult")]
+TakeWalkInTicketResult = Annotated[TicketIssued | ae.HallNotFound | ae.HallClosed
+                                   | ae.WalkInPoolExhausted | ae.WalkInLimitReached,
                                    strawberry.union("TakeWalkInTicketResult")]
-CallNextTicketResult = Annotated[TicketUpdated | NoTicketWaiting,
+CallNextTicketResult = Annotated[TicketUpdated | ae.NoTicketWaiting,
                                  strawberry.union("CallNextTicketResult")]
-MarkTicketResult = Annotated[TicketUpdated | TicketNotFound | TicketAlreadyFinished,
+MarkTicketResult = Annotated[TicketUpdated | ae.TicketNotFound | ae.TicketAlreadyFinished,
                              strawberry.union("MarkTicketResult")]

@@ -4,7 +4,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.services.certificates import issuing as certificates
-from auth.permissions import FaceVerified, IsStaff, principal_of
+from auth.permissions import FaceVerified, IsStaff
 from resolvers.certificates.types import (
     Certificate,
     CertificateIssued,
@@ -21,14 +21,12 @@ class CertificateMutation:
                          permission_classes=[FaceVerified])
     async def issue_certificate(self, info: Info,
                                 input: IssueCertificateInput) -> IssueCertificateResult:
-        principal = principal_of(info)
-        assert principal is not None
+        principal = info.context.citizen()
         issued = await certificates.issue(
             info.context.state, principal.subject, kind=input.kind.name,
             purpose=input.purpose.name,
             property_ids=[str(p) for p in input.property_ids] if input.property_ids else None,
-            idempotency_key=input.idempotency_key, channel=principal.channel,
-            request_id=info.context.request_id)
+            idempotency_key=input.idempotency_key, channel=principal.channel)
         return CertificateIssued(certificate=Certificate.from_model(issued.certificate,
                                                                     info.context.state))
 
@@ -36,9 +34,6 @@ class CertificateMutation:
                          permission_classes=[IsStaff])
     async def revoke_certificate(self, info: Info, id: strawberry.ID,
                                  reason: str) -> RevokeCertificateResult:
-        principal = principal_of(info)
-        assert principal is not None
         cert = await certificates.revoke(info.context.state, str(id), reason=reason,
-                                         staff=f"staff:{principal.subject}",
-                                         request_id=info.context.request_id)
+                                         staff=f"staff:{info.context.staff().subject}")
         return CertificateRevoked(certificate=Certificate.from_model(cert, info.context.state))

@@ -14,7 +14,6 @@ from api.services.certificates import wording
 from api.services.certificates.issuing import Verification
 from api.services.purposes import LABELS as PURPOSE_LABELS
 from api.services.ratings import rating as ratings
-from resolvers.errors import UserError, user_error
 
 
 @strawberry.enum(description="证明种类。子女入学、购房（限购）核查只能采信 HOLDINGS 与 NO_HOLDINGS")
@@ -171,59 +170,9 @@ class CertificateRevoked:
     certificate: Certificate
 
 
-@user_error(ce.NoHoldingsToCertify, "名下无不动产，不能出具查询结果证明")
-class NoHoldingsToCertify(UserError):
-    pass
-
-
-@user_error(ce.HoldingsExist, "名下有不动产，不能出具无房证明")
-class HoldingsExist(UserError):
-    pass
-
-
-@user_error(ce.PropertyNotSelectable, "所选不动产不在本人名下")
-class PropertyNotSelectable(UserError):
-    pass
-
-
-@user_error(ce.SelectionNotWhole, "HOLDINGS 须载明名下全部：只证明所选不动产请用 PARTIAL_HOLDINGS")
-class SelectionNotWhole(UserError):
-    pass
-
-
-@user_error(ce.NothingSelected, "PARTIAL_HOLDINGS 未选择不动产")
-class NothingSelected(UserError):
-    pass
-
-
-@user_error(ce.SelectionIsWhole, "所选即名下全部：请用 HOLDINGS（部分不动产证明须非名下全部）")
-class SelectionIsWhole(UserError):
-    pass
-
-
-@user_error(ce.PurposeNeedsWholeHoldings, "子女入学、购房只能使用名下全部的查询结果证明或无房证明")
-class PurposeNeedsWholeHoldings(UserError):
-    pass
-
-
-@user_error(ce.IdempotencyConflict, "请求编号已用于不同的申请")
-class IdempotencyConflict(UserError):
-    pass
-
-
-@user_error(ce.CertificateNotFound, "证明不存在")
-class CertificateNotFound(UserError):
-    pass
-
-
-@user_error(ce.AlreadyRevoked, "证明已作废")
-class AlreadyRevoked(UserError):
-    pass
-
-
 IssueCertificateResult = Annotated[
-    CertificateIssued | NoHoldingsToCertify | HoldingsExist | PropertyNotSelectable
-    | SelectionNotWhole | NothingSelected | SelectionIsWhole | PurposeNeedsWholeHoldings
-    | IdempotencyConflict, strawberry.union("IssueCertificateResult")]
-RevokeCertificateResult = Annotated[CertificateRevoked | CertificateNotFound | AlreadyRevoked,
+    CertificateIssued | ce.NoHoldingsToCertify | ce.HoldingsExist | ce.PropertyNotSelectable
+    | ce.SelectionNotWhole | ce.NothingSelected | ce.SelectionIsWhole | ce.PurposeNeedsWholeHoldings
+    | ce.IdempotencyConflict, strawberry.union("IssueCertificateResult")]
+RevokeCertificateResult = Annotated[CertificateRevoked | ce.CertificateNotFound | ce.AlreadyRevoked,
                                     strawberry.union("RevokeCertificateResult")]

@@ -11,7 +11,7 @@ from resolvers.platform.types import District, ServiceInfo
 class PlatformQuery:
     @strawberry.field(description="服务名称、版本与服务器时间；用于客户端连通性检查")
     def service_info(self, info: Info) -> ServiceInfo:
-        return ServiceInfo.from_model(platform.service_info(info.context.settings))
+        return ServiceInfo.from_model(platform.service_info(info.context.state))
 
     @strawberry.field(description="佛山市五个行政区，供筛选与展示")
     def districts(self) -> list[District]:

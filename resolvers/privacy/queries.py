@@ -10,22 +10,23 @@ from api.graphql.context import Info
 from api.services import paging
 from api.services.privacy import access_log, notifications
 from api.services.session import citizens
-from auth.permissions import FaceVerified, IsCitizen, principal_of
+from auth.permissions import FaceVerified, IsCitizen
 from resolvers.privacy.types import (
     DataAccessConnection,
     DataAccessEdge,
     DataAccessEntry,
+    MarkAllNotificationsReadResult,
+    MarkNotificationsReadResult,
     NotificationConnection,
     NotificationEdge,
     NotificationItem,
+    NotificationsMarkedRead,
 )
 from resolvers.properties.types import PageInfo
 
 
 async def _subject_hash(info: Info) -> str:
-    principal = principal_of(info)
-    assert principal is not None
-    return (await citizens.get(principal.subject)).id_number_hash
+    return (await citizens.get(info.context.citizen().subject)).id_number_hash
 
 
 @strawberry.type
@@ -60,7 +61,8 @@ class PrivacyQuery:
 @strawberry.type
 class PrivacyMutation:
     @strawberry.mutation(description="把通知标记为已读；返回实际标记的条数", permission_classes=[FaceVerified])
-    async def mark_notifications_read(self, info: Info, ids: list[strawberry.ID]) -> int:
+    async def mark_notifications_read(self, info: Info,
+                                      ids: list[strawberry.ID]) -> MarkNotificationsReadResult:
         if len(ids) > info.context.settings.max_page_size:
             paging.check_first(len(ids), info.context.settings.max_page_size)
         parsed = []
@@ -69,7 +71,8 @@ class PrivacyMutation:
                 parsed.append(uuid.UUID(hex=str(raw)))
             except ValueError:
                 continue
-        return await notifications.mark_read(await _subject_hash(info), parsed)
+        return NotificationsMarkedRead(
+            marked=await notifications.mark_read(await _subject_hash(info), parsed))
 
     @strawberry.mutation(description="把本人全部未读通知标为已读；返回实际标记的条数",
                          permission_classes=[FaceVerified])
@@ -78,5 +81,6 @@ class PrivacyMutation:
         up_to: Annotated[datetime | None, strawberry.argument(
             description="只标记此时间及以前的通知：传入已向用户展示的最新一条的 at，"
                         "展示之后才到达的通知保持未读")] = None,
-    ) -> int:
-        return await notifications.mark_all_read(await _subject_hash(info), up_to)
+    ) -> MarkAllNotificationsReadResult:
+        return NotificationsMarkedRead(
+            marked=await notifications.mark_all_read(await _subject_hash(info), up_to))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -50,6 +51,18 @@ class NotificationConnection:
     @strawberry.field(description="未读通知总数（不受分页与 unreadOnly 影响），用于角标")
     async def unread_count(self) -> int:
         return await notifications.unread_count(self.subject_hash)
+
+
+@strawberry.type(description="通知已标为已读")
+class NotificationsMarkedRead:
+    marked: int = strawberry.field(description="本次实际标为已读的条数")
+
+
+# One member each today: unions so that a failure can be added without breaking clients.
+MarkNotificationsReadResult = Annotated[NotificationsMarkedRead,
+                                        strawberry.union("MarkNotificationsReadResult")]
+MarkAllNotificationsReadResult = Annotated[NotificationsMarkedRead,
+                                           strawberry.union("MarkAllNotificationsReadResult")]
 
 
 @strawberry.enum(description="查询者类型")

@@ -11,7 +11,6 @@ from api.services.proofs import errors as te
 from api.services.proofs import questions as proof_questions
 from api.services.proofs import requests as proofs
 from api.services.purposes import LABELS as PURPOSE_LABELS
-from resolvers.errors import UserError, user_error
 
 
 @strawberry.enum(description="第三方机构查询的用途")
@@ -152,53 +151,15 @@ class GrantRevoked:
     request: ProofRequestView
 
 
-@user_error(te.QuestionNotAllowed, "超出备案范围")
-class QuestionNotAllowed(UserError):
-    pass
-
-
-@user_error(te.ProofParametersInvalid, "查询参数缺失、多余或格式不对（message 说明该问题的参数）")
-class ProofParametersInvalid(UserError):
-    pass
-
-
-@user_error(te.SubjectNotFound, "授权码无效")
-class SubjectNotFound(UserError):
-    pass
-
-
-@user_error(te.ProofRequestNotFound, "查询申请不存在")
-class ProofRequestNotFound(UserError):
-    pass
-
-
-@user_error(te.AlreadyDecided, "已处理")
-class AlreadyDecided(UserError):
-    pass
-
-
-@user_error(te.ProofPending, "等待授权")
-class ProofPending(UserError):
-    decide_by: datetime = strawberry.field(description="申请人授权期限")
-
-
-@user_error(te.ProofDeclined, "申请人拒绝")
-class ProofDeclined(UserError):
-    pass
-
-
-@user_error(te.GrantUnavailable, "授权不可用")
-class GrantUnavailable(UserError):
-    pass
-
-
 RequestPropertyProofResult = Annotated[
-    ProofRequested | QuestionNotAllowed | ProofParametersInvalid | SubjectNotFound,
+    ProofRequested | te.QuestionNotAllowed | te.ProofParametersInvalid | te.SubjectNotFound,
     strawberry.union("RequestPropertyProofResult")]
 PropertyProofResult = Annotated[
-    ProofAnswer | ProofPending | ProofDeclined | GrantUnavailable | ProofRequestNotFound,
+    ProofAnswer | te.ProofPending | te.ProofDeclined | te.GrantUnavailable
+    | te.ProofRequestNotFound,
     strawberry.union("PropertyProofResult")]
-DecideProofRequestResult = Annotated[ProofRequestDecided | ProofRequestNotFound | AlreadyDecided,
+DecideProofRequestResult = Annotated[ProofRequestDecided | te.ProofRequestNotFound
+                                     | te.AlreadyDecided,
                                      strawberry.union("DecideProofRequestResult")]
-RevokeGrantResult = Annotated[GrantRevoked | ProofRequestNotFound,
+RevokeGrantResult = Annotated[GrantRevoked | te.ProofRequestNotFound,
                               strawberry.union("RevokeGrantResult")]

@@ -34,7 +34,7 @@ class RatingMutation:
         row = await ratings.rate(
             info.context.state, citizen_id(info), service_ref=str(input.service_ref),
             level=input.level.name, tags=input.tags, comment=input.comment,
-            channel=input.channel.name, request_id=info.context.request_id)
+            channel=input.channel.name)
         return RatingRecorded(rating=Rating.from_model(row))
 
     @strawberry.mutation(description="推进本大厅的差评工单：回访 → 整改 → 办结，须附说明",
@@ -44,7 +44,7 @@ class RatingMutation:
         hall, actor = staff_of(info)
         order = await ratings_workorders.update(
             hall, str(input.work_order_id), status=input.status.name, text=input.note,
-            actor=actor, request_id=info.context.request_id)
+            actor=actor)
         rating = await ratings_workorders.rating_of(order)
         return WorkOrderUpdated(work_order=WorkOrder.from_model(order, rating, cal.utc(None)))
 
@@ -53,8 +53,7 @@ class RatingMutation:
     async def appeal_rating(self, info: Info, rating_id: strawberry.ID,
                             reason: str) -> AppealRatingResult:
         hall, actor = staff_of(info)
-        row = await ratings_workorders.appeal(hall, str(rating_id), reason=reason, actor=actor,
-                                              request_id=info.context.request_id)
+        row = await ratings_workorders.appeal(hall, str(rating_id), reason=reason, actor=actor)
         return AppealFiled(appeal=RatingAppeal.from_model(row))
 
     @strawberry.mutation(description="审核申诉（仅好差评监督部门，不得审核本部门）；成立则该评价不计入统计但保留",
@@ -63,6 +62,5 @@ class RatingMutation:
                             note: str = "") -> ReviewAppealResult:
         hall, actor = staff_of(info)
         row = await ratings_workorders.review(
-            info.context.settings, hall, str(appeal_id), accept=accept, note=note, actor=actor,
-            request_id=info.context.request_id)
+            info.context.state, hall, str(appeal_id), accept=accept, note=note, actor=actor)
         return AppealReviewed(appeal=RatingAppeal.from_model(row))

@@ -7,7 +7,7 @@ from api.services.appointments import calendar as cal
 from api.services.ratings import rating as ratings
 from api.services.ratings import stats as ratings_stats
 from api.services.ratings import workorders as ratings_workorders
-from auth.permissions import IsCitizen, IsStaff, principal_of
+from auth.permissions import IsCitizen, IsStaff
 from resolvers.appointments.mutations import staff_of
 from resolvers.appointments.queries import citizen_id
 from resolvers.ratings.types import (
@@ -32,7 +32,7 @@ class RatingQuery:
     @strawberry.field(description="我待评价的已办结服务（大厅办理、网上开具证明）；逾期 7 天未评价自动默认“基本满意”",
                       permission_classes=[IsCitizen])
     async def pending_ratings(self, info: Info) -> list[PendingRating]:
-        rows = await ratings.pending(info.context.settings, citizen_id(info))
+        rows = await ratings.pending(info.context.state, citizen_id(info))
         return [PendingRating.from_service(s) for s in rows]
 
     @strawberry.field(description="我的评价（最近 50 条），含差评工单的回访与整改情况",
@@ -58,7 +58,7 @@ class RatingQuery:
                                        channel=f.channel, month=f.month)
         rows = await ratings_stats.statistics(sf, f.group_by.name)
         detail = None
-        principal = principal_of(info)
+        principal = info.context.principal
         if principal is not None and principal.kind == "staff" and principal.verifiable:
             hall, _ = staff_of(info)
             detail = [HallRating.from_model(r, excluded)

@@ -13,7 +13,6 @@ from api.services.ratings import errors as re
 from api.services.ratings import workorders as ratings_workorders
 from api.services.ratings.rating import LEVELS, Service
 from api.services.ratings.stats import Row
-from resolvers.errors import UserError, user_error
 
 
 @strawberry.enum(description="评价等级")
@@ -279,62 +278,13 @@ class AppealReviewed:
     appeal: RatingAppeal
 
 
-@user_error(re.AlreadyRated, "该次服务已评价（一事一评）")
-class AlreadyRated(UserError):
-    rating_id: strawberry.ID | None = strawberry.field(description="已有的评价")
-
-
-@user_error(re.ServiceNotCompleted, "服务尚未办结")
-class ServiceNotCompleted(UserError):
-    pass
-
-
-@user_error(re.CommentRequired, "不满意、非常不满意须填写意见")
-class CommentRequired(UserError):
-    pass
-
-
-@user_error(re.NotYourService, "不是本人办理的服务（不存在的编号同样如此回答）")
-class NotYourService(UserError):
-    pass
-
-
-@user_error(re.RatingNotFound, "评价不存在（或不属于本大厅）")
-class RatingNotFound(UserError):
-    pass
-
-
-@user_error(re.WorkOrderNotFound, "工单不存在（或不属于本大厅）")
-class WorkOrderNotFound(UserError):
-    pass
-
-
-@user_error(re.InvalidTransition, "工单当前状态不能进行该操作")
-class InvalidTransition(UserError):
-    status: str = strawberry.field(description="工单当前状态")
-
-
-@user_error(re.AppealAlreadyFiled, "该评价已申诉过")
-class AppealAlreadyFiled(UserError):
-    pass
-
-
-@user_error(re.AppealNotFound, "申诉不存在")
-class AppealNotFound(UserError):
-    pass
-
-
-@user_error(re.AppealAlreadyReviewed, "申诉已审核")
-class AppealAlreadyReviewed(UserError):
-    pass
-
-
 RateServiceResult = Annotated[
-    RatingRecorded | AlreadyRated | ServiceNotCompleted | CommentRequired | NotYourService,
+    RatingRecorded | re.AlreadyRated | re.ServiceNotCompleted | re.CommentRequired
+    | re.NotYourService,
     strawberry.union("RateServiceResult")]
-UpdateWorkOrderResult = Annotated[WorkOrderUpdated | WorkOrderNotFound | InvalidTransition,
+UpdateWorkOrderResult = Annotated[WorkOrderUpdated | re.WorkOrderNotFound | re.InvalidTransition,
                                   strawberry.union("UpdateWorkOrderResult")]
-AppealRatingResult = Annotated[AppealFiled | RatingNotFound | AppealAlreadyFiled,
+AppealRatingResult = Annotated[AppealFiled | re.RatingNotFound | re.AppealAlreadyFiled,
                                strawberry.union("AppealRatingResult")]
-ReviewAppealResult = Annotated[AppealReviewed | AppealNotFound | AppealAlreadyReviewed,
+ReviewAppealResult = Annotated[AppealReviewed | re.AppealNotFound | re.AppealAlreadyReviewed,
                                strawberry.union("ReviewAppealResult")]

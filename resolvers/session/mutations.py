@@ -5,7 +5,7 @@ import strawberry
 from api.graphql.context import Info
 from api.http.client_address import client_ip
 from api.services.session import citizens, login, sessions
-from auth.permissions import IsCitizen, NotClient, NotInBatch, principal_of
+from auth.permissions import IsCitizen, NotClient, NotInBatch
 from resolvers.session.types import (
     CitizenProfile,
     CompleteFaceLoginInput,
@@ -27,13 +27,13 @@ from resolvers.session.types import (
     StartFaceLoginResult,
     StartSmsLoginInput,
     StartSmsLoginResult,
+    WithdrawBiometricConsentResult,
 )
 
 
 def client_of(info: Info) -> login.Client:
     request = info.context.request
-    return login.Client(ip=client_ip(request), device=request.headers.get("user-agent", "")[:80],
-                        request_id=info.context.request_id)
+    return login.Client(ip=client_ip(request), device=request.headers.get("user-agent", "")[:80])
 
 
 async def _success(tokens: sessions.IssuedTokens) -> LoginSuccess:
@@ -82,32 +82,25 @@ class SessionMutation:
     @strawberry.mutation(description="用刷新令牌换取新的令牌对；旧刷新令牌随即作废",
                          permission_classes=[NotInBatch, NotClient])
     async def refresh_session(self, info: Info, refresh_token: str) -> RefreshSessionResult:
-        tokens = await sessions.refresh(info.context.state, refresh_token,
-                                        request_id=info.context.request_id)
+        tokens = await sessions.refresh(info.context.state, refresh_token)
         return SessionRefreshed.from_model(tokens)
 
     @strawberry.mutation(description="退出当前设备的登录，立即生效", permission_classes=[IsCitizen])
     async def logout(self, info: Info) -> LogoutResult:
-        p = principal_of(info)
-        assert p is not None
-        await sessions.logout(info.context.state, p.subject, p.session_id,
-                              request_id=info.context.request_id)
+        p = info.context.citizen()
+        await sessions.logout(info.context.state, p.subject, p.session_id)
         return LoggedOut()
 
     @strawberry.mutation(description="撤销某台设备的登录（我的设备）", permission_classes=[IsCitizen])
     async def revoke_session(self, info: Info, session_id: strawberry.ID) -> RevokeSessionResult:
-        p = principal_of(info)
-        assert p is not None
-        s = await sessions.revoke(info.context.state, p.subject, str(session_id),
-                                  request_id=info.context.request_id)
+        p = info.context.citizen()
+        s = await sessions.revoke(info.context.state, p.subject, str(session_id))
         return SessionRevoked(session=DeviceSession.from_model(s, p.session_id))
 
     @strawberry.mutation(description="撤回人脸识别授权；之后需重新同意才能刷脸登录",
                          permission_classes=[IsCitizen])
-    async def withdraw_biometric_consent(self, info: Info) -> ConsentWithdrawn:
-        p = principal_of(info)
-        assert p is not None
-        citizen = await citizens.get(p.subject)
+    async def withdraw_biometric_consent(self, info: Info) -> WithdrawBiometricConsentResult:
+        citizen = await citizens.get(info.context.citizen().subject)
         n, ended = await login.withdraw_biometric_consent(info.context.state, citizen,
                                                           client_of(info))
         return ConsentWithdrawn(withdrawn=n, sessions_ended=ended)

@@ -4,7 +4,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.services.session import citizens, consent, sessions
-from auth.permissions import IsCitizen, principal_of
+from auth.permissions import IsCitizen
 from resolvers.session.types import AssuranceLevel, DeviceSession, Me
 
 
@@ -25,15 +25,13 @@ class SessionQuery:
 
     @strawberry.field(description="当前登录的市民（脱敏）", permission_classes=[IsCitizen])
     async def me(self, info: Info) -> Me:
-        p = principal_of(info)
-        assert p is not None
+        p = info.context.citizen()
         citizen = await citizens.get(p.subject)
         return Me(masked_name=citizen.masked_name, masked_id_number=citizen.masked_id_number,
                   assurance_level=AssuranceLevel(p.assurance_level), channel=p.channel)
 
     @strawberry.field(description="我的设备：当前有效的登录", permission_classes=[IsCitizen])
     async def my_sessions(self, info: Info) -> list[DeviceSession]:
-        p = principal_of(info)
-        assert p is not None
+        p = info.context.citizen()
         return [DeviceSession.from_model(s, p.session_id)
                 for s in await sessions.my_sessions(p.subject)]

@@ -10,7 +10,6 @@ from api.models import LoginSession
 from api.services.session import errors as se
 from api.services.session.login import Challenge
 from api.services.session.sessions import IssuedTokens
-from resolvers.errors import UserError, user_error
 
 
 @strawberry.enum(description="办事渠道")
@@ -170,138 +169,26 @@ class Me:
     channel: str
 
 
-@user_error(se.FaceMismatch, "人脸比对未通过")
-class FaceMismatch(UserError):
-    attempts_left: int | None = strawberry.field(description="剩余尝试次数，用完后账户将临时锁定")
-
-
-@user_error(se.ReplayDetected, "疑似翻拍证件照或重复提交的照片")
-class ReplayDetected(UserError):
-    attempts_left: int | None = strawberry.field(description="剩余尝试次数，用完后账户将临时锁定")
-
-
-@user_error(se.NoFaceFound, "照片中未检测到人脸")
-class NoFaceFound(UserError):
-    pass
-
-
-@user_error(se.MultipleFacesFound, "照片中有多张人脸")
-class MultipleFacesFound(UserError):
-    pass
-
-
-@user_error(se.FaceTooSmall, "人脸太小")
-class FaceTooSmall(UserError):
-    pass
-
-
-@user_error(se.FacePartial, "人脸不完整（被画面边缘截断）")
-class FacePartial(UserError):
-    pass
-
-
-@user_error(se.ImageInvalid, "照片无法解析")
-class ImageInvalid(UserError):
-    pass
-
-
-@user_error(se.ImageTooLarge, "照片超过大小或像素上限")
-class ImageTooLarge(UserError):
-    pass
-
-
-@user_error(se.AssertionInvalid, "活体检测结果（平台签名或终端签名）无效")
-class AssertionInvalid(UserError):
-    attempts_left: int | None = strawberry.field(description="剩余尝试次数，用完后将临时锁定")
-
-
-@user_error(se.LivenessRequired, "需要活体检测：小程序平台的实人核验结果或大厅自助终端的签名采集")
-class LivenessRequired(UserError):
-    pass
-
-
-@user_error(se.FaceServiceBusy, "人脸识别服务繁忙")
-class FaceServiceBusy(UserError):
-    retry_after_seconds: int = strawberry.field(description="多少秒后可以重试")
-
-
-@user_error(se.NoReferencePhoto, "无可用证件照")
-class NoReferencePhoto(UserError):
-    pass
-
-
-@user_error(se.ChallengeExpired, "挑战已过期或已使用")
-class ChallengeExpired(UserError):
-    pass
-
-
-@user_error(se.AccountLocked, "账户临时锁定")
-class AccountLocked(UserError):
-    retry_after_seconds: int = strawberry.field(description="多少秒后可以重试")
-
-
-@user_error(se.TooManyAttempts, "请求过于频繁")
-class TooManyAttempts(UserError):
-    retry_after_seconds: int = strawberry.field(description="多少秒后可以重试")
-
-
-@user_error(se.IdentityNotFound, "身份核验未通过（登录接口不再返回，保留以兼容旧客户端）")
-class IdentityNotFound(UserError):
-    pass
-
-
-@user_error(se.ConsentRequired, "需要同意当前版本的人脸识别告知书")
-class ConsentRequired(UserError):
-    current_version: str = strawberry.field(description="当前告知书版本号")
-
-
-@user_error(se.InvalidIdNumber, "身份证号码格式或校验位错误")
-class InvalidIdNumber(UserError):
-    pass
-
-
-@user_error(se.CodeMismatch, "验证码错误")
-class CodeMismatch(UserError):
-    attempts_left: int = strawberry.field(description="剩余尝试次数")
-
-
-@user_error(se.NoPhoneOnRecord, "无登记手机号（登录接口不再返回，保留以兼容旧客户端）")
-class NoPhoneOnRecord(UserError):
-    pass
-
-
-@user_error(se.SessionExpired, "登录已失效")
-class SessionExpired(UserError):
-    pass
-
-
-@user_error(se.RefreshConflict, "刷新冲突")
-class RefreshConflict(UserError):
-    pass
-
-
-@user_error(se.SessionNotFound, "未找到该设备")
-class SessionNotFound(UserError):
-    pass
-
-
 StartFaceLoginResult = Annotated[
-    FaceChallenge | InvalidIdNumber | ConsentRequired | AccountLocked | TooManyAttempts,
+    FaceChallenge | se.InvalidIdNumber | se.ConsentRequired | se.AccountLocked | se.TooManyAttempts,
     strawberry.union("StartFaceLoginResult")]
 CompleteFaceLoginResult = Annotated[
-    LoginSuccess | FaceMismatch | NoFaceFound | MultipleFacesFound | FaceTooSmall | FacePartial
-    | ReplayDetected | ImageInvalid | ImageTooLarge | ChallengeExpired | AccountLocked
-    | IdentityNotFound | ConsentRequired | AssertionInvalid | LivenessRequired | FaceServiceBusy
-    | NoReferencePhoto,
+    LoginSuccess | se.FaceMismatch | se.NoFaceFound | se.MultipleFacesFound | se.FaceTooSmall
+    | se.FacePartial | se.ReplayDetected | se.ImageInvalid | se.ImageTooLarge | se.ChallengeExpired
+    | se.AccountLocked | se.IdentityNotFound | se.ConsentRequired | se.AssertionInvalid
+    | se.LivenessRequired | se.FaceServiceBusy | se.NoReferencePhoto,
     strawberry.union("CompleteFaceLoginResult")]
 StartSmsLoginResult = Annotated[
-    SmsChallenge | InvalidIdNumber | IdentityNotFound | NoPhoneOnRecord | AccountLocked
-    | TooManyAttempts, strawberry.union("StartSmsLoginResult")]
+    SmsChallenge | se.InvalidIdNumber | se.IdentityNotFound | se.NoPhoneOnRecord | se.AccountLocked
+    | se.TooManyAttempts, strawberry.union("StartSmsLoginResult")]
 CompleteSmsLoginResult = Annotated[
-    LoginSuccess | CodeMismatch | ChallengeExpired | AccountLocked,
+    LoginSuccess | se.CodeMismatch | se.ChallengeExpired | se.AccountLocked,
     strawberry.union("CompleteSmsLoginResult")]
-RefreshSessionResult = Annotated[SessionRefreshed | SessionExpired | RefreshConflict,
+RefreshSessionResult = Annotated[SessionRefreshed | se.SessionExpired | se.RefreshConflict,
                                  strawberry.union("RefreshSessionResult")]
-LogoutResult = Annotated[LoggedOut | SessionNotFound, strawberry.union("LogoutResult")]
-RevokeSessionResult = Annotated[SessionRevoked | SessionNotFound,
+LogoutResult = Annotated[LoggedOut | se.SessionNotFound, strawberry.union("LogoutResult")]
+RevokeSessionResult = Annotated[SessionRevoked | se.SessionNotFound,
                                 strawberry.union("RevokeSessionResult")]
+# One member today: a union so that a failure can be added without breaking clients.
+WithdrawBiometricConsentResult = Annotated[ConsentWithdrawn,
+                                           strawberry.union("WithdrawBiometricConsentResult")]

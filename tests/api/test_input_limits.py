@@ -111,7 +111,8 @@ async def test_literals_nested_lists_and_defaults_are_measured(client: Client) -
     default = await client.gql('query ($n: String! = "' + "x" * 65 + '") '
                                '{ verifyCertificate(number: $n, code: "c") { status } }')
     _too_long(default, "Query.verifyCertificate(number:)", 64)
-    listed = await client.gql("mutation ($ids: [ID!]!) { markNotificationsRead(ids: $ids) }",
+    listed = await client.gql("mutation ($ids: [ID!]!) { markNotificationsRead(ids: $ids) "
+                              "{ __typename } }",
                               {"ids": ["a", "b" * 129]})
     _too_long(listed, "Mutation.markNotificationsRead(ids:)", 128)
     tags = await client.gql('mutation { rateService(input: {serviceRef: "x", level: SATISFIED, channel: FOSHANTONG, '

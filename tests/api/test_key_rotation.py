@@ -16,6 +16,7 @@ import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -53,6 +54,11 @@ def _cli(keys: Path, *args: str, settings: Settings | None = None
     return subprocess.run([sys.executable, "-m", "api", "keys", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
+
+
+def holding(vault: PiiVault) -> Any:
+    """A state holding only this vault: what the citizen records' reads and writes use."""
+    return SimpleNamespace(vault=vault)
 
 def _ring(keys: Path) -> Keyring:
     return parse_keyring(read_keyring_document(keys / "keyring.json"))
@@ -110,14 +116,16 @@ class TestInit:
 class TestPii:
     async def test_rotate_then_read_old_and_new_rows(self, db: None, keys: Path) -> None:
         old = PiiVault(_ring(keys))
-        first = await citizens.ensure_citizen(old, Person(PEOPLE[0][1], PEOPLE[0][0], "", None))
+        first = await citizens.ensure_citizen(holding(old),
+                                              Person(PEOPLE[0][1], PEOPLE[0][0], "", None))
         keyring_admin.rotate(keys / "keyring.json", "pii")
         new = PiiVault(_ring(keys))
-        second = await citizens.ensure_citizen(new, Person(PEOPLE[1][1], PEOPLE[1][0], "", None))
+        second = await citizens.ensure_citizen(holding(new),
+                                               Person(PEOPLE[1][1], PEOPLE[1][0], "", None))
         assert first.id_number_enc.startswith("v1:pii-1:")
         assert second.id_number_enc.startswith("v1:pii-2:")
-        assert citizens.name_of(new, first) == PEOPLE[0][0]
-        assert citizens.name_of(new, second) == PEOPLE[1][0]
+        assert citizens.name_of(holding(new), first) == PEOPLE[0][0]
+        assert citizens.name_of(holding(new), second) == PEOPLE[1][0]
 
     async def test_new_key_waits_for_its_activation_time(self, keys: Path) -> None:
         keyring_admin.rotate(keys / "keyring.json", "pii", activate_in=600, now=1000.0)
@@ -128,7 +136,7 @@ class TestPii:
     async def test_reencrypt_resumes_after_an_interruption(self, db: None, keys: Path) -> None:
         old = PiiVault(_ring(keys))
         for name, number in PEOPLE:
-            await citizens.ensure_citizen(old, Person(number, name, "", None))
+            await citizens.ensure_citizen(holding(old), Person(number, name, "", None))
             await add_citizen(old, name=name, id_number=number, phone="13812345678",
                               photo=b"\xff\xd8 not really a jpeg", properties=1)
         keyring_admin.rotate(keys / "keyring.json", "pii")
@@ -147,7 +155,7 @@ class TestPii:
             assert {PiiVault.kid_of(v) for v in values if v} <= {"pii-2"}, col.field
         # Every value still reads, with its row bound in: nothing was moved or mixed up.
         for c in await Citizen.all():
-            assert citizens.id_number_of(new, c) in {n for _, n in PEOPLE}
+            assert citizens.id_number_of(holding(new), c) in {n for _, n in PEOPLE}
         identity = MockIdentityProvider(new)
         assert await identity.verify(PEOPLE[2][0], PEOPLE[2][1]) is not None
         assert await identity.reference_photo(PEOPLE[2][1]) == b"\xff\xd8 not really a jpeg"
@@ -158,7 +166,7 @@ class TestPii:
                                                   settings: Settings) -> None:
         old = PiiVault(_ring(keys))
         for name, number in PEOPLE:
-            await citizens.ensure_citizen(old, Person(number, name, "", None))
+            await citizens.ensure_citizen(holding(old), Person(number, name, "", None))
         keyring_admin.rotate(keys / "keyring.json", "pii", activate_in=0)
         stopped = await asyncio.to_thread(_cli, keys, "reencrypt", "--limit", "3",
                                           settings=settings)
@@ -219,7 +227,7 @@ class TestBlindIndex:
             self, db: None, keys: Path) -> None:
         old = PiiVault(_ring(keys))
         for name, number in PEOPLE:
-            await citizens.ensure_citizen(old, Person(number, name, "", None))
+            await citizens.ensure_citizen(holding(old), Person(number, name, "", None))
             await add_citizen(old, name=name, id_number=number, phone=None, photo=None,
                               properties=1)
             digest = old.blind_index(number)
@@ -247,7 +255,7 @@ class TestBlindIndex:
             digest = new.blind_index(number)
             assert digest != old.blind_index(number)
             found = await Citizen.get(id_number_hash=digest)
-            assert citizens.name_of(new, found) == name
+            assert citizens.name_of(holding(new), found) == name
             assert await Consent.filter(id_number_hash=digest).count() == 1
             assert await DataAccess.filter(subject_hash=digest).count() == 1
             assert await IdentityRecord.filter(id_number_hash=digest).count() == 1
@@ -255,7 +263,7 @@ class TestBlindIndex:
             assert await MockIdentityProvider(new).verify(name, number) is not None
             assert len(await MockRegistryProvider(new).holdings(number)) == 1
             # The same citizen logging in again finds their row: no duplicate is made.
-            again = await citizens.ensure_citizen(new, Person(number, name, "", None))
+            again = await citizens.ensure_citizen(holding(new), Person(number, name, "", None))
             assert again.id == found.id
         again = await reencrypt.rebuild_blind_indexes(new, indexed, "bi-2")
         assert sum(p.rewritten for p in again) == 0

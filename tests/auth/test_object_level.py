@@ -63,7 +63,8 @@ async def _mark_read(c: Client, me: str, other: str) -> tuple[dict, dict]:
     notes = await c.gql("query { myNotifications(first: 5) { edges { node { id } } } }",
                         token=other)
     theirs = notes["data"]["myNotifications"]["edges"][0]["node"]["id"]
-    q = "mutation ($ids: [ID!]!) { markNotificationsRead(ids: $ids) }"
+    q = ("mutation ($ids: [ID!]!) { markNotificationsRead(ids: $ids) "
+         "{ __typename ... on NotificationsMarkedRead { marked } } }")
     return (await c.gql(q, {"ids": [theirs]}, token=me)), (await c.gql(q, {"ids": [MISSING]},
                                                                       token=me))
 

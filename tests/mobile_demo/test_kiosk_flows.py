@@ -167,8 +167,9 @@ def test_issue_certificate_print_pdf_and_rate_it(
 _SETUP = r"""
 import asyncio, json, sys, uuid
 from datetime import timedelta
-from api.cli.common import database, vault as _vault
+from api.cli.common import database
 from api.infra.settings import get_settings
+from api.infra.state import open_state
 from api.models import Booking, Slot
 from api.providers.identity import Person
 from api.services.appointments import calendar as cal, queue
@@ -176,8 +177,7 @@ from api.services.session.citizens import ensure_citizen
 
 async def main(hall, item, people):
     settings = get_settings()
-    vault = _vault(settings)
-    async with database(settings):
+    async with database(settings), open_state(settings) as state:
         now = cal.now()
         starts = (now + timedelta(minutes=3)).replace(microsecond=0)
         slot = await Slot.create(id=uuid.uuid4(), hall_id=hall, service_item=item,
@@ -186,14 +186,13 @@ async def main(hall, item, people):
                                  booked=len(people))
         out = []
         for name, number, checked_in, priority in people:
-            person = await ensure_citizen(vault, Person(number, name, "", None))
+            person = await ensure_citizen(state, Person(number, name, "", None))
             booking = await Booking.create(
                 id=uuid.uuid4(), citizen_id=person.id, slot_id=slot.id, hall_id=hall,
                 service_item=item, day=slot.day, starts_at=starts, ends_at=slot.ends_at,
                 status="BOOKED", active_key=f"{item}:{slot.day}", created_at=now)
             if checked_in:
-                await queue.check_in(settings, str(person.id), str(booking.id),
-                                     priority=priority, vault=vault)
+                await queue.check_in(state, str(person.id), str(booking.id), priority=priority)
             out.append(str(booking.id))
         print(json.dumps(out))
 

@@ -11,7 +11,7 @@ async def token_for(client: Client, name: str, id_number: str, *, level: str = "
                     channel: str = "FOSHANTONG") -> str:
     """A session as if the citizen had just logged in (face login has its own tests)."""
     state = client.state
-    citizen = await citizens.ensure_citizen(state.vault, Person(id_number, name, "", None))
+    citizen = await citizens.ensure_citizen(state, Person(id_number, name, "", None))
     issued = await sessions.open_session(state, citizen, assurance_level=level, channel=channel)
     return issued.access_token
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Awaitable
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -18,15 +19,14 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from api.errors import DomainError
 from api.infra.db import in_transaction
-from api.infra.settings import Settings
 from api.models import Booking, Hall, Slot
 from api.providers.identity import Person
 from api.providers.idnumber import build
 from api.services.appointments import booking as appointments
 from api.services.appointments import calendar as cal
 from api.services.appointments.halls import seed_halls
-from api.services.errors import DomainError
 from api.services.session import citizens
 
 T = TypeVar("T")
@@ -34,16 +34,17 @@ T0 = datetime(2026, 5, 6, 10, 0, tzinfo=cal.SHANGHAI)
 TIMES = [(date(2026, 5, 7), "09:00"), (date(2026, 5, 7), "09:30"), (date(2026, 5, 8), "14:00")]
 
 
-async def test_booking_state_machine(db: None, settings: Settings, vault: Any) -> None:
+async def test_booking_state_machine(db: None, state: Any) -> None:
     await seed_halls()
-    rules = settings.model_copy(update={"booking_max_per_week": 50, "booking_max_per_month": 50,
-                                        "booking_no_shows_to_suspend": 1000})
+    rules = dataclasses.replace(state, settings=state.settings.model_copy(update={
+        "booking_max_per_week": 50, "booking_max_per_month": 50,
+        "booking_no_shows_to_suspend": 1000}))
     hall = await Hall.get(id="FS-CENTRE")
     for day in {d for d, _ in TIMES}:
         await cal.ensure_slots(rules, hall, day)
     slot_ids = [str((await Slot.get(hall_id=hall.id, service_item="OTHER",
                                     starts_at=cal.at_local(d, t))).id) for d, t in TIMES]
-    people = [str((await citizens.ensure_citizen(vault, Person(
+    people = [str((await citizens.ensure_citizen(state, Person(
         build("440607", date(1975, 1, 1), 300 + i), f"状态{i}", "", None))).id)
         for i in range(4)]
     loop = asyncio.get_running_loop()

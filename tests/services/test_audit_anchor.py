@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -41,6 +42,11 @@ def seal(settings: Settings) -> LocalSealProvider:
 @pytest.fixture
 def archive() -> MockAuditArchive:
     return MockAuditArchive()
+
+
+def holding(seal: LocalSealProvider | None = None, archive: MockAuditArchive | None = None) -> Any:
+    """A state holding only these providers: what the anchoring services read."""
+    return SimpleNamespace(providers=SimpleNamespace(seal=seal, archive=archive))
 
 
 _TRIGGERS = {
@@ -94,25 +100,25 @@ class TestCheckpoints:
     async def test_checkpoint_is_signed_timestamped_and_linked(
             self, db: None, seal: LocalSealProvider) -> None:
         await _events(3)
-        first = await audit_anchor.write_checkpoint(seal, T0)
+        first = await audit_anchor.write_checkpoint(holding(seal), T0)
         assert first is not None
         assert (first.head_seq, first.prev_digest) == (3, audit_anchor.GENESIS)
         assert first.signed_at is not None
         verdict = await seal.validate_statement(first.statement.encode(),
                                                 base64.b64decode(first.signature))
         assert verdict.ok, verdict
-        assert await audit_anchor.write_checkpoint(seal, T0) is None  # nothing new
+        assert await audit_anchor.write_checkpoint(holding(seal), T0) is None  # nothing new
         await _events(2)
-        second = await audit_anchor.write_checkpoint(seal, T0 + timedelta(minutes=5))
+        second = await audit_anchor.write_checkpoint(holding(seal), T0 + timedelta(minutes=5))
         assert second is not None
         assert (second.head_seq, second.prev_digest) == (5, first.digest)
-        result = await audit.verify(seal, MockAuditArchive())
+        result = await audit.verify(holding(seal, MockAuditArchive()))
         assert (result.ok, result.checked, result.anchored_seq) == (True, 5, 5)
 
     async def test_statement_signature_detects_changed_bytes(
             self, db: None, seal: LocalSealProvider) -> None:
         await _events(1)
-        row = await audit_anchor.write_checkpoint(seal, T0)
+        row = await audit_anchor.write_checkpoint(holding(seal), T0)
         assert row is not None
         forged = row.statement.replace('"head_seq":1', '"head_seq":9').encode()
         verdict = await seal.validate_statement(forged, base64.b64decode(row.signature))
@@ -122,7 +128,7 @@ class TestCheckpoints:
     async def test_checkpoint_table_refuses_update_and_delete(
             self, db: None, seal: LocalSealProvider) -> None:
         await _events(1)
-        await audit_anchor.write_checkpoint(seal, T0)
+        await audit_anchor.write_checkpoint(holding(seal), T0)
         with pytest.raises(Exception, match="append-only"):
             await AuditCheckpoint.all().update(head_seq=0)
         with pytest.raises(Exception, match="append-only"):
@@ -132,32 +138,35 @@ class TestCheckpoints:
     async def test_concurrent_writers_leave_one_checkpoint(
             self, db: None, seal: LocalSealProvider) -> None:
         await _events(3)
-        made = await asyncio.gather(*[audit_anchor.write_checkpoint(seal, T0) for _ in range(3)])
+        made = await asyncio.gather(*[audit_anchor.write_checkpoint(holding(seal), T0)
+                                      for _ in range(3)])
         assert sum(m is not None for m in made) == 1
         assert await AuditCheckpoint.all().count() == 1
-        assert (await audit.verify(seal)).ok
+        assert (await audit.verify(holding(seal))).ok
 
     async def test_periodic_job_anchors_when_due_and_delivers(
             self, db: None, seal: LocalSealProvider, archive: MockAuditArchive) -> None:
+        both = holding(seal, archive)
         await _events(2)
-        assert await audit_anchor.periodic(seal, archive, 300, T0) is not None
+        assert await audit_anchor.periodic(both, 300, T0) is not None
         await _events(1)
-        assert await audit_anchor.periodic(seal, archive, 300, T0 + timedelta(seconds=60)) is None
-        later = await audit_anchor.periodic(seal, archive, 300, T0 + timedelta(seconds=301))
+        assert await audit_anchor.periodic(both, 300, T0 + timedelta(seconds=60)) is None
+        later = await audit_anchor.periodic(both, 300, T0 + timedelta(seconds=301))
         assert later is not None
         assert later.head_seq == 3
         assert [d.head_seq for d in await ArchiveDeposit.all().order_by("head_seq")] == [2, 3]
-        assert await audit_anchor.periodic(seal, archive, 0, T0 + timedelta(days=1)) is None
+        assert await audit_anchor.periodic(both, 0, T0 + timedelta(days=1)) is None
 
     async def test_archive_delivery_is_retried(
             self, db: None, seal: LocalSealProvider, archive: MockAuditArchive) -> None:
         await _events(1)
-        await audit_anchor.write_checkpoint(seal, T0)
+        await audit_anchor.write_checkpoint(holding(seal), T0)
         archive.fail_next = 1
-        assert await audit_anchor.deliver_due(archive, T0) == 0
-        assert await audit_anchor.deliver_due(archive, T0 + timedelta(seconds=5)) == 0  # backoff
-        assert await audit_anchor.deliver_due(archive, T0 + timedelta(minutes=5)) == 1
-        assert await audit_anchor.deliver_due(archive, T0 + timedelta(hours=1)) == 0
+        store = holding(archive=archive)
+        assert await audit_anchor.deliver_due(store, T0) == 0
+        assert await audit_anchor.deliver_due(store, T0 + timedelta(seconds=5)) == 0  # backoff
+        assert await audit_anchor.deliver_due(store, T0 + timedelta(minutes=5)) == 1
+        assert await audit_anchor.deliver_due(store, T0 + timedelta(hours=1)) == 0
         out = await AuditCheckpointOutbox.get()
         assert (out.attempts, out.delivered_at is not None) == (2, True)
 
@@ -166,31 +175,31 @@ class TestAttacks:
     async def test_deleted_tail_is_reported(self, db: None, settings: Settings,
                                             seal: LocalSealProvider) -> None:
         await _events(5)
-        await audit_anchor.write_checkpoint(seal, T0)
+        await audit_anchor.write_checkpoint(holding(seal), T0)
         async with triggers_off("audit_event", pg=settings.uses_postgres):
             await AuditEvent.filter(seq__gte=4).delete()
-        result = await audit.verify(seal)
+        result = await audit.verify(holding(seal))
         assert (result.ok, result.kind, result.first_bad_seq) == (False, "TAIL_MISSING", 4)
         assert "rows 4..5" in (result.problem or "")
 
     async def test_deleting_everything_is_reported(self, db: None, settings: Settings,
                                                    seal: LocalSealProvider) -> None:
         await _events(4)
-        await audit_anchor.write_checkpoint(seal, T0)
+        await audit_anchor.write_checkpoint(holding(seal), T0)
         async with triggers_off("audit_event", pg=settings.uses_postgres):
             await AuditEvent.all().delete()
-        result = await audit.verify(seal)
+        result = await audit.verify(holding(seal))
         assert (result.ok, result.kind, result.checked) == (False, "ALL_DELETED", 0)
 
     async def test_rewrite_and_rechain_is_reported_with_its_range(
             self, db: None, settings: Settings, seal: LocalSealProvider) -> None:
         await _events(3)
-        await audit_anchor.write_checkpoint(seal, T0)
+        await audit_anchor.write_checkpoint(holding(seal), T0)
         await _events(3)
-        await audit_anchor.write_checkpoint(seal, T0 + timedelta(minutes=5))
+        await audit_anchor.write_checkpoint(holding(seal), T0 + timedelta(minutes=5))
         await _rechain_from(5, pg=settings.uses_postgres)
         assert (await audit.verify()).kind == "RECHAINED"  # the seal is not needed to see it...
-        result = await audit.verify(seal)  # ...and the checkpoint is genuine
+        result = await audit.verify(holding(seal))  # ...and the checkpoint is genuine
         assert (result.ok, result.kind, result.first_bad_seq) == (False, "RECHAINED", 4)
         assert "rows 4..6" in (result.problem or "")
 
@@ -198,7 +207,7 @@ class TestAttacks:
             self, db: None, settings: Settings, seal: LocalSealProvider) -> None:
         """The app role may INSERT checkpoints: a forged one lacks the seal's signature."""
         await _events(3)
-        real = await audit_anchor.write_checkpoint(seal, T0)
+        real = await audit_anchor.write_checkpoint(holding(seal), T0)
         assert real is not None
         await _rechain_from(2, pg=settings.uses_postgres)
         tip = await AuditEvent.get(seq=3)
@@ -206,30 +215,30 @@ class TestAttacks:
         await AuditCheckpoint.create(head_seq=3, head_hash=tip.hash, at=T0, statement=statement,
                                      digest=audit_anchor.digest_of(statement),
                                      prev_digest=real.digest, signature=real.signature)
-        result = await audit.verify(seal)
+        result = await audit.verify(holding(seal))
         assert (result.ok, result.kind) == (False, "CHECKPOINT_INVALID")
 
     async def test_removed_checkpoints_are_found_through_the_archive_copy(
             self, db: None, settings: Settings, seal: LocalSealProvider,
             archive: MockAuditArchive) -> None:
         await _events(3)
-        await audit_anchor.periodic(seal, archive, 300, T0)
+        await audit_anchor.periodic(holding(seal, archive), 300, T0)
         pg = settings.uses_postgres
         async with triggers_off("audit_event", pg=pg), triggers_off("audit_checkpoint", pg=pg):
             await AuditEvent.all().delete()
             await AuditCheckpoint.all().delete()
-        assert (await audit.verify(seal)).ok  # nothing left here to contradict...
-        result = await audit.verify(seal, archive)  # ...but the archive kept a copy
+        assert (await audit.verify(holding(seal))).ok  # nothing left here to contradict...
+        result = await audit.verify(holding(seal, archive))  # ...but the archive kept a copy
         assert (result.ok, result.kind) == (False, "CHECKPOINT_MISSING")
 
     async def test_removed_middle_checkpoint_breaks_the_list(
             self, db: None, settings: Settings, seal: LocalSealProvider) -> None:
         for minute in range(3):
             await _events(1)
-            await audit_anchor.write_checkpoint(seal, T0 + timedelta(minutes=minute))
+            await audit_anchor.write_checkpoint(holding(seal), T0 + timedelta(minutes=minute))
         async with triggers_off("audit_checkpoint", pg=settings.uses_postgres):
             await AuditCheckpoint.filter(head_seq=2).delete()
-        result = await audit.verify(seal)
+        result = await audit.verify(holding(seal))
         assert (result.ok, result.kind) == (False, "CHECKPOINT_BROKEN")
 
 
@@ -250,7 +259,7 @@ class TestPostgresOnly:
     async def test_truncate_is_refused(self, db: None, seal: LocalSealProvider,
                                        table: str) -> None:
         await _events(2)
-        await audit_anchor.write_checkpoint(seal, T0)
+        await audit_anchor.write_checkpoint(holding(seal), T0)
         with pytest.raises(Exception, match="append-only"):
             await connections.get("default").execute_script(f"TRUNCATE {table} CASCADE")
         assert await AuditEvent.all().count() == 2
@@ -259,7 +268,7 @@ class TestPostgresOnly:
     async def test_documented_app_role_can_only_insert_into_the_audit_tables(
             self, db: None, settings: Settings, seal: LocalSealProvider) -> None:
         await _events(2)
-        await audit_anchor.write_checkpoint(seal, T0)
+        await audit_anchor.write_checkpoint(holding(seal), T0)
         conn = connections.get("default")
         role = f"fsreg_app_{uuid.uuid4().hex[:8]}"
         dbname = settings.database_url.rsplit("/", 1)[1]

@@ -108,13 +108,13 @@ async def test_sweep_encrypts_every_plaintext_row(client: Client, issued: list[d
     good, other = issued
     await _make_legacy(good, good["pdf"])
     await _make_legacy(other, b"%PDF-1.7 not the issued one")
-    report = await certificate_documents.encrypt_legacy(client.state.vault, batch=1)
+    report = await certificate_documents.encrypt_legacy(client.state, batch=1)
     assert report == certificate_documents.SweepReport(encrypted=2, mismatched=1)
     assert await CertificateDocument.filter(pdf__isnull=False).count() == 0
     assert await CertificateDocument.filter(pdf_enc__isnull=True).count() == 0
     assert (await _download(client, good)).content == good["pdf"]
     assert (await _download(client, other)).status_code == 404  # encrypted, still refused
-    again = await certificate_documents.encrypt_legacy(client.state.vault)
+    again = await certificate_documents.encrypt_legacy(client.state)
     assert again == certificate_documents.SweepReport(encrypted=0, mismatched=0)
 
 

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -62,39 +63,39 @@ class TestLibrary:
         assert await _works(day) is works
 
     async def test_no_slots_on_new_years_day_2027(self, halls: None,
-                                                  settings: Settings) -> None:
+                                                  state: Any) -> None:
         at = cal.at_local(date(2026, 12, 28), "10:00")  # 2027-01-01..04 are released
-        slots = await cal.available_slots(settings, HALL, "TRANSFER", date(2026, 12, 31),
+        slots = await cal.available_slots(state, HALL, "TRANSFER", date(2026, 12, 31),
                                           date(2027, 1, 4), at)
         assert sorted({s.day for s in slots}) == [date(2026, 12, 31), date(2027, 1, 4)]
 
 
 class TestOverrides:
     async def test_operator_override_wins_and_is_audited(self, halls: None,
-                                                         settings: Settings) -> None:
+                                                         state: Any) -> None:
         day = date(2027, 2, 12)  # a Friday the library's estimate keeps as working
         assert await _works(day)
-        await calendar_admin.set_day(settings, day, "HOLIDAY", "春节", actor="operator:t")
+        await calendar_admin.set_day(state, day, "HOLIDAY", "春节", actor="operator:t")
         assert not await _works(day)
         saturday = date(2027, 2, 20)
-        await calendar_admin.set_day(settings, saturday, "WORKDAY", "春节调休上班",
+        await calendar_admin.set_day(state, saturday, "WORKDAY", "春节调休上班",
                                      actor="operator:t")
         assert await _works(saturday)
         row = await CalendarDay.get(hall_id="*", day=day)
         assert (row.kind, row.name, row.set_by) == ("HOLIDAY", "春节", "operator:t")
-        assert await calendar_admin.unset_day(settings, day, actor="operator:t")
+        assert await calendar_admin.unset_day(state, day, actor="operator:t")
         assert await _works(day)
         actions = await AuditEvent.all().order_by("seq").values_list("action", flat=True)
         assert actions == ["calendar.day_set", "calendar.day_set", "calendar.day_unset"]
 
-    async def test_bad_reason_is_refused(self, halls: None, settings: Settings) -> None:
+    async def test_bad_reason_is_refused(self, halls: None, state: Any) -> None:
         from api.errors import InvalidArgument
 
         with pytest.raises(InvalidArgument):
-            await calendar_admin.set_day(settings, date(2027, 1, 2), "HOLIDAY", " ",
+            await calendar_admin.set_day(state, date(2027, 1, 2), "HOLIDAY", " ",
                                          actor="operator:t")
         with pytest.raises(InvalidArgument):
-            await calendar_admin.confirm_year(settings, 2026, "x", actor="operator:t")
+            await calendar_admin.confirm_year(state, 2026, "x", actor="operator:t")
 
 
 class TestProvisional:
@@ -103,14 +104,14 @@ class TestProvisional:
         assert due == holiday_calendar_deadline(date(2026, 12, 31), provisional=False)
 
     async def test_deadline_past_coverage_is_provisional_until_the_year_is_confirmed(
-            self, halls: None, settings: Settings) -> None:
+            self, halls: None, state: Any) -> None:
         start = cal.at_local(date(2026, 12, 29), "10:00")
         # 12-30, 12-31, (01-01 元旦, estimated), 01-04, 01-05: ends past 2026.
         due = await working_deadline(HALL, start, 4)
         assert due == holiday_calendar_deadline(date(2027, 1, 6), provisional=True)
-        await calendar_admin.set_day(settings, date(2027, 1, 4), "HOLIDAY", "元旦",
+        await calendar_admin.set_day(state, date(2027, 1, 4), "HOLIDAY", "元旦",
                                      actor="operator:t")
-        await calendar_admin.confirm_year(settings, 2027, "国办发明电〔2026〕号",
+        await calendar_admin.confirm_year(state, 2027, "国办发明电〔2026〕号",
                                           actor="operator:t")
         assert await working_deadline(HALL, start, 4) == holiday_calendar_deadline(
             date(2027, 1, 7), provisional=False)
@@ -123,16 +124,16 @@ def holiday_calendar_deadline(last_day: date, *, provisional: bool) -> object:
 
 
 class TestCoverageWarning:
-    async def test_coverage_status_by_date(self, db: None, settings: Settings) -> None:
+    async def test_coverage_status_by_date(self, db: None, state: Any) -> None:
         soon = await holiday_calendar.coverage(date(2026, 12, 4), 60)
         assert (soon.end, soon.days_left, soon.status) == (date(2026, 12, 31), 27, "ENDING_SOON")
         assert (await holiday_calendar.coverage(date(2026, 10, 1), 60)).status == "OK"
         assert (await holiday_calendar.coverage(date(2027, 1, 2), 60)).status == "ENDED"
-        await calendar_admin.confirm_year(settings, 2027, "国办发明电〔2026〕号",
+        await calendar_admin.confirm_year(state, 2027, "国办发明电〔2026〕号",
                                           actor="operator:t")
         assert (await holiday_calendar.coverage(date(2026, 12, 4), 60)).status == "OK"
         # Only an unbroken run counts: 2029 alone does not cover 2028.
-        await calendar_admin.confirm_year(settings, 2029, "x", actor="operator:t")
+        await calendar_admin.confirm_year(state, 2029, "x", actor="operator:t")
         assert await holiday_calendar.coverage_end() == date(2027, 12, 31)
 
     async def test_warning_is_logged(self, db: None,

@@ -35,11 +35,11 @@ AFTER = local(SERVED_DAY, "09:30")  # twenty minutes after the service ended
 
 
 @pytest.fixture
-async def people(db: None, vault: Any) -> list[str]:
+async def people(db: None, state: Any) -> list[str]:
     await seed_halls()
     ids = []
     for i in range(3):
-        c = await citizens.ensure_citizen(vault, Person(build("440604", date(1990, 1, 1 + i),
+        c = await citizens.ensure_citizen(state, Person(build("440604", date(1990, 1, 1 + i),
                                                               21 + i), f"评价{i}", "", None))
         ids.append(str(c.id))
     return ids
@@ -58,16 +58,16 @@ async def rate(state: Any, who: str, ref: str, level: str = "SATISFIED", **kw: A
 
 
 class TestRate:
-    async def test_before_completion_is_refused(self, settings: Settings, state: Any,
+    async def test_before_completion_is_refused(self, state: Any,
                                                 people: list[str]) -> None:
-        b = await booked(settings, people[0])
+        b = await booked(state, people[0])
         with pytest.raises(re.ServiceNotCompleted):
             await rate(state, people[0], f"appointment:{b.id}")
 
-    async def test_one_rating_per_service(self, settings: Settings, state: Any,
+    async def test_one_rating_per_service(self, state: Any,
                                           people: list[str]) -> None:
-        b = await served(settings, people[0])
-        assert [s.ref for s in await ratings.pending(settings, people[0], AFTER)] == [
+        b = await served(state, people[0])
+        assert [s.ref for s in await ratings.pending(state, people[0], AFTER)] == [
             f"appointment:{b.id}"]
         first = await rate(state, people[0], f"appointment:{b.id}", tags=["办事效率高"])
         assert first.window == "staff:FS-CENTRE:王工"
@@ -75,14 +75,13 @@ class TestRate:
         with pytest.raises(re.AlreadyRated) as again:
             await rate(state, people[0], f"appointment:{b.id}", level="VERY_SATISFIED")
         assert again.value.rating_id == str(first.id)
-        assert await ratings.pending(settings, people[0], AFTER) == []
+        assert await ratings.pending(state, people[0], AFTER) == []
         assert await AuditEvent.filter(action="rating.recorded").count() == 1
         assert await RatingOutbox.filter(idempotency_key=f"rating:{first.id}").count() == 1
 
-    async def test_concurrent_double_submission_records_one(self, settings: Settings,
-                                                            state: Any,
+    async def test_concurrent_double_submission_records_one(self, state: Any,
                                                             people: list[str]) -> None:
-        b = await served(settings, people[0])
+        b = await served(state, people[0])
         results = await asyncio.gather(
             *(rate(state, people[0], f"appointment:{b.id}", level=lvl)
               for lvl in ("SATISFIED", "VERY_SATISFIED", "SATISFIED")),
@@ -93,16 +92,16 @@ class TestRate:
         assert await RatingOutbox.all().count() == 1
 
     async def test_another_citizens_service_answers_like_a_missing_one(
-            self, settings: Settings, state: Any, people: list[str]) -> None:
-        b = await served(settings, people[0])
+            self, state: Any, people: list[str]) -> None:
+        b = await served(state, people[0])
         for ref in (f"appointment:{b.id}", "appointment:00000000-0000-0000-0000-000000000000",
                     "nonsense"):
             with pytest.raises(re.NotYourService):
                 await rate(state, people[1], ref)
 
-    async def test_comment_required_for_the_bottom_two(self, settings: Settings, state: Any,
+    async def test_comment_required_for_the_bottom_two(self, state: Any,
                                                        people: list[str]) -> None:
-        b = await served(settings, people[0])
+        b = await served(state, people[0])
         for level in ("DISSATISFIED", "VERY_DISSATISFIED"):
             with pytest.raises(re.CommentRequired):
                 await rate(state, people[0], f"appointment:{b.id}", level=level, comment="  ")
@@ -110,9 +109,9 @@ class TestRate:
             await rate(state, people[0], f"appointment:{b.id}", tags=["等待时间长"])
         assert await Rating.all().count() == 0
 
-    async def test_a_rating_cannot_be_edited_or_deleted(self, settings: Settings, state: Any,
+    async def test_a_rating_cannot_be_edited_or_deleted(self, state: Any,
                                                         people: list[str]) -> None:
-        b = await served(settings, people[0])
+        b = await served(state, people[0])
         row = await rate(state, people[0], f"appointment:{b.id}")
         with pytest.raises(Exception, match="append-only"):
             await Rating.filter(id=row.id).update(level="VERY_DISSATISFIED")
@@ -120,10 +119,10 @@ class TestRate:
             await Rating.filter(id=row.id).delete()
         assert (await Rating.get(id=row.id)).level == "SATISFIED"
 
-    async def test_certificates_are_rated_too(self, settings: Settings, state: Any,
+    async def test_certificates_are_rated_too(self, state: Any,
                                               people: list[str]) -> None:
         cert = await certificate(people[0], AFTER - timedelta(hours=1))
-        [pending] = await ratings.pending(settings, people[0], AFTER)
+        [pending] = await ratings.pending(state, people[0], AFTER)
         assert (pending.ref, pending.hall_id) == (f"certificate:{cert.id}", "ONLINE")
         row = await rate(state, people[0], pending.ref, channel="YUESHENGSHI")
         assert row.service_item == "QUERY_CERTIFICATE"
@@ -131,34 +130,34 @@ class TestRate:
 
 class TestDefaultRating:
     async def test_after_seven_days_once_even_when_run_concurrently(
-            self, settings: Settings, people: list[str]) -> None:
-        b = await served(settings, people[0])
+            self, state: Any, people: list[str]) -> None:
+        b = await served(state, people[0])
         await certificate(people[1], local(SERVED_DAY, "11:00"))
         done = local(SERVED_DAY, "09:10")
-        assert await ratings.apply_default_ratings(settings, done + timedelta(days=6)) == 0
+        assert await ratings.apply_default_ratings(state, done + timedelta(days=6)) == 0
         later = done + timedelta(days=7, hours=3)
-        counts = await asyncio.gather(*(ratings.apply_default_ratings(settings, later)
+        counts = await asyncio.gather(*(ratings.apply_default_ratings(state, later)
                                         for _ in range(3)))
         assert sum(counts) == 2
-        assert await ratings.apply_default_ratings(settings, later) == 0
+        assert await ratings.apply_default_ratings(state, later) == 0
         row = await Rating.get(service_ref=f"appointment:{b.id}")
         assert (row.level, row.is_default, row.channel) == ("BASIC", True, "DEFAULT")
         assert row.rated_at == done + timedelta(days=7)
-        assert await ratings.pending(settings, people[0], later) == []
+        assert await ratings.pending(state, people[0], later) == []
         assert await RatingWorkOrder.all().count() == 0
 
-    async def test_an_own_rating_wins_over_the_default(self, settings: Settings, state: Any,
+    async def test_an_own_rating_wins_over_the_default(self, state: Any,
                                                        people: list[str]) -> None:
-        b = await served(settings, people[0])
+        b = await served(state, people[0])
         await rate(state, people[0], f"appointment:{b.id}", level="VERY_SATISFIED")
         assert await ratings.apply_default_ratings(
-            settings, AFTER + timedelta(days=30)) == 0
+            state, AFTER + timedelta(days=30)) == 0
 
 
 class TestWorkOrder:
     async def test_negative_rating_opens_one_with_working_day_deadlines(
-            self, settings: Settings, state: Any, people: list[str]) -> None:
-        b = await served(settings, people[0])
+            self, state: Any, people: list[str]) -> None:
+        b = await served(state, people[0])
         rating = await rate(state, people[0], f"appointment:{b.id}", level="DISSATISFIED",
                             tags=["等待时间长"], comment="排队一个多小时")
         order = await RatingWorkOrder.get(rating_id=rating.id)
@@ -173,8 +172,8 @@ class TestWorkOrder:
         assert not late.rectification
 
     async def test_states_in_order_with_text_audited_and_sent(
-            self, settings: Settings, state: Any, people: list[str]) -> None:
-        b = await served(settings, people[0])
+            self, state: Any, people: list[str]) -> None:
+        b = await served(state, people[0])
         rating = await rate(state, people[0], f"appointment:{b.id}",
                             level="VERY_DISSATISFIED", comment="材料要求前后不一致")
         order = await RatingWorkOrder.get(rating_id=rating.id)
@@ -206,9 +205,9 @@ class TestWorkOrder:
 
 class TestAppealsAndStatistics:
     async def test_accepted_appeal_excludes_but_keeps_the_rating(
-            self, settings: Settings, state: Any, people: list[str]) -> None:
-        good = await served(settings, people[0])
-        bad = await served(settings, people[1], hhmm="09:30")
+            self, state: Any, people: list[str]) -> None:
+        good = await served(state, people[0])
+        bad = await served(state, people[1], hhmm="09:30")
         await rate(state, people[0], f"appointment:{good.id}", level="VERY_SATISFIED")
         negative = await rate(state, people[1], f"appointment:{bad.id}", level="DISSATISFIED",
                               comment="恶意差评", channel="WINDOW")
@@ -225,13 +224,13 @@ class TestAppealsAndStatistics:
                                             actor="staff:FS-440605:赵")
         for hall in ("FS-CENTRE", "FS-440605"):
             with pytest.raises(Forbidden):
-                await ratings_workorders.review(settings, hall, str(appeal.id), accept=True,
+                await ratings_workorders.review(state, hall, str(appeal.id), accept=True,
                                                 note="", actor=f"staff:{hall}:x")
-        done = await ratings_workorders.review(settings, "REVIEW", str(appeal.id), accept=True,
+        done = await ratings_workorders.review(state, "REVIEW", str(appeal.id), accept=True,
                                                note="核实为误评", actor="staff:REVIEW:监督员")
         assert done.status == "ACCEPTED"
         with pytest.raises(re.AppealAlreadyReviewed):
-            await ratings_workorders.review(settings, "REVIEW", str(appeal.id), accept=False,
+            await ratings_workorders.review(state, "REVIEW", str(appeal.id), accept=False,
                                             note="", actor="staff:REVIEW:监督员")
         rows = await ratings_stats.statistics(ratings_stats.StatsFilter(), "CHANNEL", AFTER)
         assert [(r.key, r.ratings, r.satisfaction_rate) for r in rows] == [
@@ -241,9 +240,9 @@ class TestAppealsAndStatistics:
         assert {(r.level, excluded) for r, excluded in detail} == {
             ("VERY_SATISFIED", False), ("DISSATISFIED", True)}
 
-    async def test_on_time_rectification_rate_by_month(self, settings: Settings, state: Any,
+    async def test_on_time_rectification_rate_by_month(self, state: Any,
                                                        people: list[str]) -> None:
-        refs = [await served(settings, who, hhmm=hhmm)
+        refs = [await served(state, who, hhmm=hhmm)
                 for who, hhmm in zip(people, ("09:00", "09:30", "10:00"), strict=True)]
         for who, b in zip(people, refs, strict=True):
             await rate(state, who, f"appointment:{b.id}", level="DISSATISFIED", comment="慢")

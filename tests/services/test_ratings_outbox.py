@@ -22,11 +22,11 @@ from tests.resolvers.ratings.helpers import SERVED_DAY, fake_state, local, serve
 async def test_platform_down_retries_with_backoff_and_loses_nothing(
         settings: Settings, db: None, vault: Any) -> None:
     await seed_halls()
-    who = str((await citizens.ensure_citizen(vault, Person(build("440604", date(1991, 2, 3), 31),
-                                                           "送达", "", None))).id)
     state = fake_state(settings, vault)
+    who = str((await citizens.ensure_citizen(state, Person(build("440604", date(1991, 2, 3), 31),
+                                                           "送达", "", None))).id)
     platform = state.providers.rating
-    b = await served(settings, who)
+    b = await served(state, who)
     t0 = local(SERVED_DAY, "09:30")
     rating = await ratings.rate(state, who, service_ref=f"appointment:{b.id}",
                                 level="DISSATISFIED", tags=["多次跑腿"], comment="跑了三次",
@@ -34,17 +34,17 @@ async def test_platform_down_retries_with_backoff_and_loses_nothing(
     assert await RatingOutbox.filter(delivered_at=None).count() == 2  # rating + work order
 
     platform.fail_next = 3  # down for the first three attempts
-    assert await deliver_due(settings, platform, t0) == 0
+    assert await deliver_due(state, t0) == 0
     rows = await RatingOutbox.all()
     assert {(r.attempts, r.next_attempt_at) for r in rows} == {(1, t0 + timedelta(seconds=30))}
-    assert await deliver_due(settings, platform, t0 + timedelta(seconds=29)) == 0  # not due
-    assert await deliver_due(settings, platform, t0 + timedelta(seconds=30)) == 1  # 1 fails
+    assert await deliver_due(state, t0 + timedelta(seconds=29)) == 0  # not due
+    assert await deliver_due(state, t0 + timedelta(seconds=30)) == 1  # 1 fails
     failed = await RatingOutbox.get(delivered_at=None)
     assert failed.attempts == 2
     assert failed.next_attempt_at == t0 + timedelta(seconds=90)  # 30 s, then 60 s
     assert failed.last_error
     assert "unavailable" in failed.last_error
-    assert await deliver_due(settings, platform, t0 + timedelta(seconds=90)) == 1
+    assert await deliver_due(state, t0 + timedelta(seconds=90)) == 1
     assert await RatingOutbox.filter(delivered_at=None).count() == 0
 
     sent = await OutboxMessage.filter(channel="RATING").order_by("template")
@@ -62,13 +62,13 @@ async def test_concurrent_workers_deliver_each_message_once(settings: Settings, 
     state = fake_state(settings, vault)
     t0 = local(SERVED_DAY, "09:30")
     for i in range(3):
-        who = str((await citizens.ensure_citizen(vault, Person(
+        who = str((await citizens.ensure_citizen(state, Person(
             build("440604", date(1992, 1, 1 + i), 41), f"并发{i}", "", None))).id)
-        b = await served(settings, who, hhmm=("09:00", "09:30", "10:00")[i])
+        b = await served(state, who, hhmm=("09:00", "09:30", "10:00")[i])
         await ratings.rate(state, who, service_ref=f"appointment:{b.id}", level="SATISFIED",
                            tags=[], comment=None, channel="FOSHANTONG", at=t0)
-    counts = await asyncio.gather(*(deliver_due(settings, state.providers.rating,
-                                                t0 + timedelta(hours=1)) for _ in range(3)))
+    counts = await asyncio.gather(*(deliver_due(state, t0 + timedelta(hours=1))
+                                    for _ in range(3)))
     assert sum(counts) == 3
     assert await OutboxMessage.filter(channel="RATING").count() == 3
     assert await RatingOutbox.filter(delivered_at=None).count() == 0

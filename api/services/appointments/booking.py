@@ -95,8 +95,8 @@ async def _slot(slot_id: str, service_item: str) -> Slot:
     return slot
 
 
-def _check_window(settings: Settings, slot: Slot, at: datetime) -> None:
-    opens = cal.release_at(settings, slot.day)
+def _check_window(state: AppState, slot: Slot, at: datetime) -> None:
+    opens = cal.release_at(state, slot.day)
     if at < opens:
         raise OutsideBookingWindow(opens_at=opens, closes_at=slot.starts_at)
     if at >= slot.starts_at:
@@ -137,27 +137,26 @@ async def _free_place(tx: BaseDBAsyncClient, slot_id: uuid.UUID) -> None:
     await Slot.filter(id=slot_id, booked__gt=0).using_db(tx).update(booked=F("booked") - 1)
 
 
-async def _slot_full(settings: Settings, slot: Slot, at: datetime) -> SlotFull:
-    nxt = await cal.next_free_slot(settings, slot.hall_id, slot.service_item, at)
+async def _slot_full(state: AppState, slot: Slot, at: datetime) -> SlotFull:
+    nxt = await cal.next_free_slot(state, slot.hall_id, slot.service_item, at)
     return SlotFull(next_free_slot_id=str(nxt.id) if nxt else None,
                     next_free_starts_at=nxt.starts_at if nxt else None)
 
 
-async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_item: str,
-               idempotency_key: str | None = None, at: datetime | None = None,
-               request_id: str = "") -> Booked:
+async def book(state: AppState, citizen_id: str, *, slot_id: str, service_item: str,
+               idempotency_key: str | None = None, at: datetime | None = None) -> Booked:
     at = cal.utc(at)
     fingerprint = _fingerprint(slot_id, service_item)
     if (found := await _replay(citizen_id, idempotency_key, fingerprint)) is not None:
         return Booked(found, replayed=True)
     slot = await _slot(slot_id, service_item)
-    _check_window(settings, slot, at)
+    _check_window(state, slot, at)
     if slot.booked >= slot.capacity:
         # Most of a 09:00 crowd ends here: refused before the account row and the
         # transaction (even a suspended citizen learns first that it is full). A hint:
         # the conditional UPDATE below is what guards the capacity.
-        raise await _slot_full(settings, slot, at)
-    await sweep_no_shows(settings, at, citizen_id=citizen_id)
+        raise await _slot_full(state, slot, at)
+    await sweep_no_shows(state, at, citizen_id=citizen_id)
     await _account(citizen_id)
     booking = Booking(id=uuid.uuid4(), citizen_id=citizen_id, slot_id=slot.id,
                       hall_id=slot.hall_id, service_item=slot.service_item, day=slot.day,
@@ -174,16 +173,16 @@ async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_ite
                 if found.request_fingerprint != fingerprint:
                     raise BookingKeyReused()
                 return Booked(found, replayed=True)
-            await _check_rules(tx, settings, citizen_id, slot, at)
+            await _check_rules(tx, state.settings, citizen_id, slot, at)
             if not await _take_place(tx, slot.id):
                 raise SlotFull(None, None)
             await booking.save(using_db=tx, force_create=True)
             await audit.record("appointment.booked", actor=f"citizen:{citizen_id}",
-                               subject=f"appointment:{booking.id}", request_id=request_id,
+                               subject=f"appointment:{booking.id}",
                                detail={"hall": slot.hall_id, "item": slot.service_item,
                                        "startsAt": slot.starts_at.isoformat()}, conn=tx)
     except SlotFull:
-        raise await _slot_full(settings, slot, at) from None
+        raise await _slot_full(state, slot, at) from None
     except IntegrityError:
         # A concurrent double tap won: answer with its result.
         if (found := await _replay(citizen_id, idempotency_key, fingerprint)) is not None:
@@ -192,17 +191,17 @@ async def book(settings: Settings, citizen_id: str, *, slot_id: str, service_ite
     return Booked(booking, replayed=False)
 
 
-async def mine(settings: Settings, citizen_id: str, at: datetime | None = None,
+async def mine(state: AppState, citizen_id: str, at: datetime | None = None,
                limit: int = 50) -> list[Booking]:
     """The citizen's bookings as they stand now: one whose check-in window has closed
     reads as a no-show at once, though the no-shows job records it (and any
     suspension) on its next run; a read writes nothing."""
     rows = await Booking.filter(citizen_id=citizen_id).order_by("-starts_at").limit(limit)
-    late = _check_in_closed_before(settings, cal.utc(at))
+    late = _check_in_closed_before(state.settings, cal.utc(at))
     for booking in rows:
         if booking.status == "BOOKED" and booking.starts_at < late:
             booking.status, booking.active_key = "NO_SHOW", None
-            booking.no_show_at = _no_show_at(settings, booking)
+            booking.no_show_at = _no_show_at(state.settings, booking)
     return rows
 
 
@@ -223,11 +222,11 @@ def _check_cutoff(settings: Settings, booking: Booking, at: datetime) -> None:
         raise ChangeTooLate(deadline=deadline)
 
 
-async def cancel(settings: Settings, citizen_id: str, appointment_id: str, *,
-                 at: datetime | None = None, request_id: str = "") -> Booking:
+async def cancel(state: AppState, citizen_id: str, appointment_id: str, *,
+                 at: datetime | None = None) -> Booking:
     at = cal.utc(at)
     booking = await own(citizen_id, appointment_id)
-    _check_cutoff(settings, booking, at)
+    _check_cutoff(state.settings, booking, at)
     async with in_transaction() as tx:
         changed = await Booking.filter(id=booking.id, status="BOOKED").using_db(tx).update(
             status="CANCELLED", active_key=None, cancelled_at=at)
@@ -235,26 +234,26 @@ async def cancel(settings: Settings, citizen_id: str, appointment_id: str, *,
             raise AppointmentNotActive()
         await _free_place(tx, booking.slot_id)
         await audit.record("appointment.cancelled", actor=f"citizen:{citizen_id}",
-                           subject=f"appointment:{booking.id}", request_id=request_id,
+                           subject=f"appointment:{booking.id}",
                            detail={"slot": str(booking.slot_id)}, conn=tx)
     return await Booking.get(id=booking.id)
 
 
-async def reschedule(settings: Settings, citizen_id: str, appointment_id: str, *, slot_id: str,
-                     at: datetime | None = None, request_id: str = "") -> Booking:
+async def reschedule(state: AppState, citizen_id: str, appointment_id: str, *, slot_id: str,
+                     at: datetime | None = None) -> Booking:
     """Move a booking to another slot of the same service item, in one transaction:
     the new place is taken (conditionally) and the old one freed, or neither."""
     at = cal.utc(at)
     booking = await own(citizen_id, appointment_id)
-    _check_cutoff(settings, booking, at)
+    _check_cutoff(state.settings, booking, at)
     slot = await _slot(slot_id, booking.service_item)
     if slot.id == booking.slot_id:
         return booking
-    _check_window(settings, slot, at)
+    _check_window(state, slot, at)
     try:
         async with in_transaction() as tx:
             await BookingAccount.filter(citizen_id=citizen_id).using_db(tx).update(touched_at=at)
-            await _check_rules(tx, settings, citizen_id, slot, at, moving=booking)
+            await _check_rules(tx, state.settings, citizen_id, slot, at, moving=booking)
             # Slot rows are locked in id order so two crossing moves cannot deadlock.
             if slot.id < booking.slot_id:
                 taken = await _take_place(tx, slot.id)
@@ -272,11 +271,11 @@ async def reschedule(settings: Settings, citizen_id: str, appointment_id: str, *
             if not changed:
                 raise AppointmentNotActive()
             await audit.record("appointment.rescheduled", actor=f"citizen:{citizen_id}",
-                               subject=f"appointment:{booking.id}", request_id=request_id,
+                               subject=f"appointment:{booking.id}",
                                detail={"from": str(booking.slot_id), "to": str(slot.id)},
                                conn=tx)
     except SlotFull:
-        raise await _slot_full(settings, slot, at) from None
+        raise await _slot_full(state, slot, at) from None
     except IntegrityError:
         raise AlreadyBooked(appointment_id=None) from None
     return await Booking.get(id=booking.id)
@@ -292,41 +291,41 @@ async def set_capacity(slot_id: str, capacity: int) -> bool:
 
 # -- no-shows ---------------------------------------------------------------------
 
-async def record_no_show(settings: Settings, booking: Booking, *, at: datetime, actor: str,
-                         tx: BaseDBAsyncClient, request_id: str = "") -> bool:
+async def record_no_show(state: AppState, booking: Booking, *, at: datetime, actor: str,
+                         tx: BaseDBAsyncClient) -> bool:
     """Mark one no-show (idempotent) and suspend after too many in the window."""
     changed = await Booking.filter(id=booking.id, status__in=("BOOKED", "CHECKED_IN")).using_db(
         tx).update(status="NO_SHOW", active_key=None, no_show_at=at)
     if not changed:
         return False
     await audit.record("appointment.no_show", actor=actor, subject=f"appointment:{booking.id}",
-                       request_id=request_id, detail={"slot": str(booking.slot_id)}, conn=tx)
-    since = at - timedelta(days=settings.booking_no_show_window_days)
+                       detail={"slot": str(booking.slot_id)}, conn=tx)
+    since = at - timedelta(days=state.settings.booking_no_show_window_days)
     count = await Booking.filter(citizen_id=booking.citizen_id, status="NO_SHOW",
                                  no_show_at__gte=since).using_db(tx).count()
-    if count >= settings.booking_no_shows_to_suspend:
-        until = at + timedelta(days=settings.booking_suspension_days)
+    if count >= state.settings.booking_no_shows_to_suspend:
+        until = at + timedelta(days=state.settings.booking_suspension_days)
         await BookingAccount.filter(citizen_id=booking.citizen_id).using_db(tx).update(
             suspended_until=until)
         await audit.record("appointment.suspended", actor=actor,
-                           subject=f"citizen:{booking.citizen_id}", request_id=request_id,
+                           subject=f"citizen:{booking.citizen_id}",
                            detail={"until": until.isoformat(), "noShows": count}, conn=tx)
     return True
 
 
-async def sweep_no_shows(settings: Settings, at: datetime, *, citizen_id: str | None = None,
+async def sweep_no_shows(state: AppState, at: datetime, *, citizen_id: str | None = None,
                          batch: int = 500) -> int:
     """Bookings whose check-in window has closed without a check-in become no-shows.
     Idempotent: each is recorded once, whichever worker gets there first."""
     query = Booking.filter(status="BOOKED", starts_at__lt=_check_in_closed_before(
-        settings, cal.utc(at)))
+        state.settings, cal.utc(at)))
     if citizen_id is not None:
         query = query.filter(citizen_id=citizen_id)
     recorded = 0
     for booking in await query.order_by("starts_at").limit(batch):
         await _account(str(booking.citizen_id))
         async with in_transaction() as tx:
-            recorded += await record_no_show(settings, booking, at=_no_show_at(settings, booking),
+            recorded += await record_no_show(state, booking, at=_no_show_at(state.settings, booking),
                                              actor="system", tx=tx)
     return recorded
 
@@ -353,7 +352,7 @@ async def send_reminders(state: AppState, at: datetime | None = None) -> int:
     for booking in due:
         citizen = people[booking.citizen_id]
         person = await state.providers.identity.verify(
-            citizens.name_of(state.vault, citizen), citizens.id_number_of(state.vault, citizen))
+            citizens.name_of(state, citizen), citizens.id_number_of(state, citizen))
         if person is None or not person.phone:
             continue
         local = booking.starts_at.astimezone(cal.SHANGHAI)

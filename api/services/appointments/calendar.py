@@ -21,6 +21,7 @@ from tortoise.functions import Count
 
 from api.errors import InvalidArgument
 from api.infra.settings import Settings
+from api.infra.state import AppState
 from api.models import CalendarDay, Hall, Slot
 from api.services.appointments import holidays as holiday_calendar
 
@@ -54,9 +55,9 @@ def at_local(day: date, hhmm: str) -> datetime:
     return datetime.combine(day, time(hour, minute), SHANGHAI).astimezone(UTC)
 
 
-def release_at(settings: Settings, day: date) -> datetime:
-    return at_local(day - timedelta(days=settings.booking_release_days_ahead),
-                    settings.booking_release_time)
+def release_at(state: AppState, day: date) -> datetime:
+    return at_local(day - timedelta(days=state.settings.booking_release_days_ahead),
+                    state.settings.booking_release_time)
 
 
 def parse_day(text: str, field: str) -> date:
@@ -120,7 +121,7 @@ def _slot_rows(settings: Settings, hall: Hall, day: date) -> list[Slot]:
     return rows
 
 
-async def ensure_slots(settings: Settings, hall: Hall, day: date,
+async def ensure_slots(state: AppState, hall: Hall, day: date,
                        marks: dict[tuple[str, date], str] | None = None) -> None:
     """Create the day's slots once; concurrent callers insert the same keys and
     the losers' rows are ignored by the unique constraint."""
@@ -128,28 +129,28 @@ async def ensure_slots(settings: Settings, hall: Hall, day: date,
         marks = await overrides([hall.id], day, day)
     if not works_on(hall, day, marks):
         return
-    expected = _slot_rows(settings, hall, day)
+    expected = _slot_rows(state.settings, hall, day)
     if await Slot.filter(hall_id=hall.id, day=day).count() >= len(expected):
         return
     await Slot.bulk_create(expected, ignore_conflicts=True)
 
 
-async def _released_days(settings: Settings, hall: Hall, first: date, last: date,
+async def _released_days(state: AppState, hall: Hall, first: date, last: date,
                          at: datetime) -> list[date]:
     """The released days of [first, last], their slots generated (one grouped
     count when they all exist already, as after the first look at a day)."""
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    days = [d for d in days if release_at(settings, d) <= at]
+    days = [d for d in days if release_at(state, d) <= at]
     if not days:
         return []
     counts = dict(await Slot.filter(hall_id=hall.id, day__in=days).annotate(
         n=Count("id")).group_by("day").values_list("day", "n"))
-    per_day = sum(len(hall.windows) for _ in _slot_starts(settings, hall))
+    per_day = sum(len(hall.windows) for _ in _slot_starts(state.settings, hall))
     missing = [d for d in days if counts.get(d, 0) < per_day]
     if missing:
         marks = await overrides([hall.id], missing[0], missing[-1])
         for day in missing:
-            await ensure_slots(settings, hall, day, marks)
+            await ensure_slots(state, hall, day, marks)
     return days
 
 
@@ -168,20 +169,20 @@ class SlotRow(NamedTuple):
 _SLOT_ROW = SlotRow._fields
 
 
-async def available_slots(settings: Settings, hall_id: str, service_item: str, first: date,
+async def available_slots(state: AppState, hall_id: str, service_item: str, first: date,
                           last: date, at: datetime | None = None) -> list[SlotRow]:
     """Released, not yet started slots of one hall and item; full ones included
     (remaining 0) so the client can show the day's picture."""
     if last < first:
         raise InvalidArgument("结束日期不能早于开始日期", field="to")
-    if (last - first).days + 1 > settings.booking_max_range_days:
-        raise InvalidArgument(f"一次最多查询 {settings.booking_max_range_days} 天", field="to",
-                              maximum=settings.booking_max_range_days)
+    if (last - first).days + 1 > state.settings.booking_max_range_days:
+        raise InvalidArgument(f"一次最多查询 {state.settings.booking_max_range_days} 天", field="to",
+                              maximum=state.settings.booking_max_range_days)
     at = utc(at)
     hall = await Hall.get_or_none(id=hall_id)
     if hall is None or service_item not in hall.windows:
         return []
-    released = await _released_days(settings, hall, first, last, at)
+    released = await _released_days(state, hall, first, last, at)
     if not released:
         return []
     rows = await Slot.filter(hall_id=hall.id, service_item=service_item, day__in=released,
@@ -189,7 +190,7 @@ async def available_slots(settings: Settings, hall_id: str, service_item: str, f
     return [SlotRow(*r) for r in rows]
 
 
-async def next_free_slot(settings: Settings, hall_id: str, service_item: str,
+async def next_free_slot(state: AppState, hall_id: str, service_item: str,
                          at: datetime) -> Slot | None:
     """The earliest released slot with a free place (one query once the days
     are generated): what a SlotFull refusal offers instead."""
@@ -197,9 +198,9 @@ async def next_free_slot(settings: Settings, hall_id: str, service_item: str,
     if hall is None or service_item not in hall.windows:
         return None
     today = local_day(at)
-    last = min(today + timedelta(days=settings.booking_release_days_ahead),
-               today + timedelta(days=settings.booking_max_range_days - 1))
-    released = await _released_days(settings, hall, today, last, at)
+    last = min(today + timedelta(days=state.settings.booking_release_days_ahead),
+               today + timedelta(days=state.settings.booking_max_range_days - 1))
+    released = await _released_days(state, hall, today, last, at)
     if not released:
         return None
     return await Slot.filter(hall_id=hall.id, service_item=service_item, day__in=released,

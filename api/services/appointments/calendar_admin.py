@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 
 from api.errors import InvalidArgument
 from api.infra.db import in_transaction
-from api.infra.settings import Settings
+from api.infra.state import AppState
 from api.models import CalendarDay, CalendarYear
 from api.services import audit
 from api.services.appointments import holidays as holiday_calendar
@@ -32,7 +32,7 @@ def _reason(text: str) -> str:
     return text
 
 
-async def set_day(settings: Settings, day: date, kind: str, reason: str, *, actor: str,
+async def set_day(state: AppState, day: date, kind: str, reason: str, *, actor: str,
                   at: datetime | None = None) -> int:
     """Mark ``day`` for every hall; returns how many provisional deadlines moved."""
     if kind not in KINDS:
@@ -46,10 +46,10 @@ async def set_day(settings: Settings, day: date, kind: str, reason: str, *, acto
                                      set_by=actor[:80], set_at=at, using_db=tx)
         await audit.record("calendar.day_set", actor=actor, subject=f"calendar:{day}",
                            detail={"kind": kind, "reason": reason}, conn=tx)
-    return await recompute_provisional(settings)
+    return await recompute_provisional(state)
 
 
-async def unset_day(settings: Settings, day: date, *, actor: str) -> bool:
+async def unset_day(state: AppState, day: date, *, actor: str) -> bool:
     """Remove an operator's mark: the library's calendar applies again."""
     async with in_transaction() as tx:
         removed = await CalendarDay.filter(hall_id=ALL_HALLS, day=day).using_db(tx).delete()
@@ -57,11 +57,11 @@ async def unset_day(settings: Settings, day: date, *, actor: str) -> bool:
             await audit.record("calendar.day_unset", actor=actor, subject=f"calendar:{day}",
                                conn=tx)
     if removed:
-        await recompute_provisional(settings)
+        await recompute_provisional(state)
     return bool(removed)
 
 
-async def confirm_year(settings: Settings, year: int, notice: str, *, actor: str,
+async def confirm_year(state: AppState, year: int, notice: str, *, actor: str,
                        at: datetime | None = None) -> date:
     """The operator states that ``year``'s holidays and 调休 days are loaded
     (``set_day``) as published; returns the coverage end afterwards."""
@@ -78,7 +78,7 @@ async def confirm_year(settings: Settings, year: int, notice: str, *, actor: str
                                       confirmed_at=at, using_db=tx)
         await audit.record("calendar.year_confirmed", actor=actor, subject=f"calendar:{year}",
                            detail={"notice": notice}, conn=tx)
-    await recompute_provisional(settings)
+    await recompute_provisional(state)
     return await holiday_calendar.coverage_end()
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from api.errors import DomainError, ErrorCode, ObjectId, recovery
 from api.services.certificates.errors import IdempotencyConflict
-from api.services.errors import DomainError
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -16,124 +16,128 @@ def _local(at: datetime) -> datetime:
 
 
 class SlotNotFound(DomainError):
-    code = "SLOT_NOT_FOUND"
-    message = "该时段不存在或不办理所选事项，请刷新后重新选择"
+    code = ErrorCode.SLOT_NOT_FOUND
+    summary = "时段不存在或不办理该事项"
 
 
 class SlotFull(DomainError):
-    code = "SLOT_FULL"
-    message = "该时段已约满"
+    code = ErrorCode.SLOT_FULL
+    summary = "时段已约满；附最近的可约时段"
+    next_free_slot_id: ObjectId | None
+    next_free_starts_at: datetime | None
 
-    def __init__(self, next_free_slot_id: str | None, next_free_starts_at: datetime | None) -> None:
-        super().__init__("该时段已约满，可选择最近的可约时段" if next_free_slot_id
-                         else "该时段已约满，近期暂无可约时段")
-        self.next_free_slot_id = next_free_slot_id
-        self.next_free_starts_at = next_free_starts_at
+    def default_message(self) -> str:
+        return ("该时段已约满，可选择最近的可约时段" if self.next_free_slot_id
+                else "该时段已约满，近期暂无可约时段")
 
 
 class QuotaExceeded(DomainError):
-    code = "QUOTA_EXCEEDED"
-    message = "预约次数已达上限"
+    code = ErrorCode.QUOTA_EXCEEDED
+    summary = "超过每周/每月预约次数上限"
+    period: str = recovery("WEEK 或 MONTH")
+    limit: int
+    until: datetime = recovery("此时起可再预约")
 
-    def __init__(self, period: str, limit: int, until: datetime) -> None:
-        label = {"WEEK": "每周", "MONTH": "每月"}[period]
-        super().__init__(f"{label}最多预约 {limit} 次，{_local(until):%m月%d日}起可再预约")
-        self.period, self.limit, self.until = period, limit, until
+    def default_message(self) -> str:
+        label = {"WEEK": "每周", "MONTH": "每月"}[self.period]
+        return f"{label}最多预约 {self.limit} 次，{_local(self.until):%m月%d日}起可再预约"
 
 
 class BookingSuspended(DomainError):
-    code = "BOOKING_SUSPENDED"
-    message = "因多次爽约，预约功能已暂停"
+    code = ErrorCode.BOOKING_SUSPENDED
+    summary = "因多次爽约暂停预约"
+    until: datetime = recovery("暂停至")
 
-    def __init__(self, until: datetime) -> None:
-        super().__init__(f"90天内爽约已达上限，{_local(until):%Y年%m月%d日}前不能预约")
-        self.until = until
+    def default_message(self) -> str:
+        return f"90天内爽约已达上限，{_local(self.until):%Y年%m月%d日}前不能预约"
 
 
 class OutsideBookingWindow(DomainError):
-    code = "OUTSIDE_BOOKING_WINDOW"
-    message = "不在可预约时间内"
+    code = ErrorCode.OUTSIDE_BOOKING_WINDOW
+    summary = "不在可预约时间内（号源未放出，或时段已开始）"
+    opens_at: datetime | None = recovery("号源放出时间（尚未放出时）")
+    closes_at: datetime | None = recovery("预约截止时间（时段开始）")
 
-    def __init__(self, opens_at: datetime | None, closes_at: datetime | None) -> None:
-        super().__init__(f"该日号源将于 {_local(opens_at):%m月%d日 %H:%M} 放出" if opens_at
-                         else "该时段已开始或已结束，不能再预约")
-        self.opens_at, self.closes_at = opens_at, closes_at
+    def default_message(self) -> str:
+        return (f"该日号源将于 {_local(self.opens_at):%m月%d日 %H:%M} 放出" if self.opens_at
+                else "该时段已开始或已结束，不能再预约")
 
 
 class AlreadyBooked(DomainError):
-    code = "ALREADY_BOOKED"
-    message = "您当天已预约该事项"
-
-    def __init__(self, appointment_id: str | None) -> None:
-        super().__init__()
-        self.appointment_id = appointment_id
+    code = ErrorCode.ALREADY_BOOKED
+    summary = "当天已预约该事项"
+    appointment_id: ObjectId | None = recovery("已有的预约")
 
 
 class BookingKeyReused(IdempotencyConflict):
-    message = "该请求编号已用于另一份不同的预约"
+    """Answered as ``IdempotencyConflict``, in the words of a booking."""
+
+    def default_message(self) -> str:
+        return "该请求编号已用于另一份不同的预约"
 
 
 class AppointmentNotFound(DomainError):
-    code = "APPOINTMENT_NOT_FOUND"
-    message = "未找到该预约"
+    code = ErrorCode.APPOINTMENT_NOT_FOUND
+    summary = "预约不存在（他人的预约同样如此回答）"
 
 
 class AppointmentNotActive(DomainError):
-    code = "APPOINTMENT_NOT_ACTIVE"
-    message = "该预约已取消、已签到或已结束"
+    code = ErrorCode.APPOINTMENT_NOT_ACTIVE
+    summary = "预约已取消、已签到或已结束"
 
 
 class ChangeTooLate(DomainError):
-    code = "CHANGE_TOO_LATE"
-    message = "已过取消或改约的截止时间"
+    code = ErrorCode.CHANGE_TOO_LATE
+    summary = "已过取消/改约截止时间"
+    deadline: datetime
 
-    def __init__(self, deadline: datetime) -> None:
-        super().__init__(f"取消或改约须在 {_local(deadline):%m月%d日 %H:%M} 前办理")
-        self.deadline = deadline
+    def default_message(self) -> str:
+        return f"取消或改约须在 {_local(self.deadline):%m月%d日 %H:%M} 前办理"
 
 
 class CheckInWindowClosed(DomainError):
-    code = "CHECK_IN_WINDOW_CLOSED"
-    message = "不在签到时间内"
+    code = ErrorCode.CHECK_IN_WINDOW_CLOSED
+    summary = "不在签到时间内"
+    opens_at: datetime
+    closes_at: datetime
 
-    def __init__(self, opens_at: datetime, closes_at: datetime) -> None:
-        super().__init__(f"请在 {_local(opens_at):%H:%M} 至 {_local(closes_at):%H:%M} 之间签到")
-        self.opens_at, self.closes_at = opens_at, closes_at
+    def default_message(self) -> str:
+        return f"请在 {_local(self.opens_at):%H:%M} 至 {_local(self.closes_at):%H:%M} 之间签到"
 
 
 class HallNotFound(DomainError):
-    code = "HALL_NOT_FOUND"
-    message = "未找到该办事大厅"
+    code = ErrorCode.HALL_NOT_FOUND
+    summary = "大厅不存在或不办理该事项"
 
 
 class HallClosed(DomainError):
-    code = "HALL_CLOSED"
-    message = "大厅今日不办公"
+    code = ErrorCode.HALL_CLOSED
+    summary = "大厅今日不办公"
 
 
 class WalkInPoolExhausted(DomainError):
-    code = "WALK_IN_POOL_EXHAUSTED"
-    message = "今日现场号已发完，请预约其他日期"
+    code = ErrorCode.WALK_IN_POOL_EXHAUSTED
+    summary = "今日现场号已发完"
 
 
 class WalkInLimitReached(DomainError):
     """One citizen (per hall and day) or one kiosk (per day) took its share of
     the walk-in pool (issue 12, item 9)."""
 
-    code = "WALK_IN_LIMIT_REACHED"
-    message = "您今天在本大厅的现场取号次数已达上限；如需办理其他事项，请到咨询台由工作人员协助"
+    code = ErrorCode.WALK_IN_LIMIT_REACHED
+    summary = "本人今日在本大厅（或本终端今日）的现场取号已达上限"
 
 
 class NoTicketWaiting(DomainError):
-    code = "NO_TICKET_WAITING"
-    message = "当前没有排队的号"
+    code = ErrorCode.NO_TICKET_WAITING
+    summary = "没有等候中的号"
 
 
 class TicketNotFound(DomainError):
-    code = "TICKET_NOT_FOUND"
-    message = "未找到该号"
+    code = ErrorCode.TICKET_NOT_FOUND
+    summary = "号不存在（或不属于本大厅）"
 
 
 class TicketAlreadyFinished(DomainError):
-    code = "TICKET_ALREADY_FINISHED"
-    message = "该号已办结或已标记爽约"
+    code = ErrorCode.TICKET_ALREADY_FINISHED
+    summary = "号已办结或已过号"

@@ -29,10 +29,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
-from api.infra.crypto import PiiVault
 from api.infra.db import in_transaction
 from api.infra.keys import Keyring
-from api.infra.settings import Settings
+from api.infra.state import AppState
 from api.models import Booking, Citizen, Hall, QueueTicket, TicketCounter, TicketQuota
 from api.services import audit
 from api.services.appointments import booking as appointments
@@ -61,10 +60,10 @@ class TicketStatus:
     estimated_wait_minutes: int
 
 
-def _is_elderly(vault: PiiVault | None, citizen: Citizen | None, today: date) -> bool:
-    if vault is None or citizen is None:
+def _is_elderly(state: AppState, citizen: Citizen | None, today: date) -> bool:
+    if citizen is None:
         return False
-    number = citizens.id_number_of(vault, citizen)
+    number = citizens.id_number_of(state, citizen)
     born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     return age >= ELDERLY_AGE
@@ -120,9 +119,8 @@ def _ticket(hall_id: str, day: date, item: str, number: int, kind: str, priority
                        issued_at=at)
 
 
-async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
-                   priority: bool = False, vault: PiiVault | None = None,
-                   at: datetime | None = None, request_id: str = "",
+async def check_in(state: AppState, citizen_id: str, appointment_id: str, *,
+                   priority: bool = False, at: datetime | None = None,
                    actor: str | None = None) -> QueueTicket:
     """The citizen's own booking only; a second check-in returns the same ticket."""
     at = cal.utc(at)
@@ -131,13 +129,13 @@ async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
         return await QueueTicket.get(booking_id=booking.id)
     if booking.status != "BOOKED":
         raise AppointmentNotActive()
-    opens = booking.starts_at - timedelta(minutes=settings.check_in_early_minutes)
-    closes = booking.starts_at + timedelta(minutes=settings.check_in_late_minutes)
+    opens = booking.starts_at - timedelta(minutes=state.settings.check_in_early_minutes)
+    closes = booking.starts_at + timedelta(minutes=state.settings.check_in_late_minutes)
     if not opens <= at <= closes:
         raise CheckInWindowClosed(opens_at=opens, closes_at=closes)
     today = cal.local_day(at)
     citizen = await Citizen.get_or_none(id=citizen_id)
-    elderly = _is_elderly(vault, citizen, today)
+    elderly = _is_elderly(state, citizen, today)
     await _counter(booking.hall_id, today, booking.service_item)
     async with in_transaction() as tx:
         changed = await Booking.filter(id=booking.id, status="BOOKED").using_db(tx).update(
@@ -149,7 +147,7 @@ async def check_in(settings: Settings, citizen_id: str, appointment_id: str, *,
                          elderly, at, booking.id, booking.citizen_id, requested=priority)
         await ticket.save(using_db=tx, force_create=True)
         await audit.record("appointment.checked_in", actor=actor or f"citizen:{citizen_id}",
-                           subject=f"appointment:{booking.id}", request_id=request_id,
+                           subject=f"appointment:{booking.id}",
                            detail={"ticket": ticket.code}, conn=tx)
     return ticket
 
@@ -177,23 +175,22 @@ def _check_in_tag(ring: Keyring, body: bytes) -> bytes:
     return mac.digest()[:_CHECK_IN_TAG]
 
 
-def check_in_code(ring: Keyring, settings: Settings, booking: Booking,
-                  at: datetime | None = None) -> str | None:
+def check_in_code(state: AppState, booking: Booking, at: datetime | None = None) -> str | None:
     """What the booking's QR code holds: the booking, the end of its check-in
     window and a MAC over both. Scanned at the hall's kiosk it checks the
     booking in without another face login (the citizen proved who they are
     when booking; the code is only ever shown to them)."""
     if booking.status != "BOOKED":
         return None
-    closes = booking.starts_at + timedelta(minutes=settings.check_in_late_minutes)
+    closes = booking.starts_at + timedelta(minutes=state.settings.check_in_late_minutes)
     if closes <= cal.utc(at):
         return None
     body = uuid.UUID(str(booking.id)).bytes + struct.pack(">I", math.ceil(closes.timestamp() / 60))
-    raw = body + _check_in_tag(ring, body)
+    raw = body + _check_in_tag(state.keyring, body)
     return CHECK_IN_PREFIX + base64.b32encode(raw).decode()
 
 
-def read_check_in_code(ring: Keyring, code: str, at: datetime | None = None
+def read_check_in_code(state: AppState, code: str, at: datetime | None = None
                        ) -> tuple[uuid.UUID, str] | None:
     """(booking id, a reference for the audit) of a genuine, unexpired code;
     None for anything else (altered, forged, expired, another kind of text)."""
@@ -206,7 +203,7 @@ def read_check_in_code(ring: Keyring, code: str, at: datetime | None = None
         return None
     raw = base64.b32decode(code.removeprefix(CHECK_IN_PREFIX))  # 30 bytes, no padding
     body, tag = raw[:-_CHECK_IN_TAG], raw[-_CHECK_IN_TAG:]
-    if not hmac.compare_digest(tag, _check_in_tag(ring, body)):
+    if not hmac.compare_digest(tag, _check_in_tag(state.keyring, body)):
         return None
     (expires_minute,) = struct.unpack(">I", body[16:])
     if expires_minute * 60 < cal.utc(at).timestamp():
@@ -231,12 +228,11 @@ def qr_data_url(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-async def check_in_by_code(settings: Settings, ring: Keyring, code: str, *,
-                           priority: bool = False, vault: PiiVault | None = None,
-                           at: datetime | None = None, request_id: str = "") -> QueueTicket:
+async def check_in_by_code(state: AppState, code: str, *, priority: bool = False,
+                           at: datetime | None = None) -> QueueTicket:
     """A scanned QR code; a forged, altered, expired or unknown one answers as
     a missing appointment."""
-    read = read_check_in_code(ring, code, at)
+    read = read_check_in_code(state, code, at)
     if read is None:
         raise AppointmentNotFound()
     booking_id, ref = read
@@ -244,15 +240,13 @@ async def check_in_by_code(settings: Settings, ring: Keyring, code: str, *,
     if booking is None:
         raise AppointmentNotFound()
     # The audit names the code, not the holder: whoever scanned it is unknown.
-    return await check_in(settings, str(booking.citizen_id), str(booking_id), priority=priority,
-                          vault=vault, at=at, request_id=request_id,
-                          actor=f"checkin-code:{ref}")
+    return await check_in(state, str(booking.citizen_id), str(booking_id), priority=priority,
+                          at=at, actor=f"checkin-code:{ref}")
 
 
-async def take_walk_in(settings: Settings, citizen_id: str | None, hall_id: str,
-                       service_item: str, *, priority: bool = False,
-                       vault: PiiVault | None = None, at: datetime | None = None,
-                       request_id: str = "", kiosk_id: str | None = None) -> QueueTicket:
+async def take_walk_in(state: AppState, citizen_id: str | None, hall_id: str,
+                       service_item: str, *, priority: bool = False, at: datetime | None = None,
+                       kiosk_id: str | None = None) -> QueueTicket:
     """``priority`` is a request for staff to confirm, never priority itself."""
     at = cal.utc(at)
     hall = await Hall.get_or_none(id=hall_id)
@@ -262,12 +256,12 @@ async def take_walk_in(settings: Settings, citizen_id: str | None, hall_id: str,
     if not cal.works_on(hall, today, await cal.overrides([hall.id], today, today)):
         raise HallClosed()
     citizen = await Citizen.get_or_none(id=citizen_id) if citizen_id else None
-    elderly = _is_elderly(vault, citizen, today)
+    elderly = _is_elderly(state, citizen, today)
     await _counter(hall.id, today, service_item)
-    scopes = ([(f"citizen:{citizen.id}:{hall.id}", settings.walk_in_per_citizen_per_day)]
+    scopes = ([(f"citizen:{citizen.id}:{hall.id}", state.settings.walk_in_per_citizen_per_day)]
               if citizen is not None else [])
     if kiosk_id is not None:
-        scopes.append((f"kiosk:{kiosk_id}", settings.walk_in_per_kiosk_per_day))
+        scopes.append((f"kiosk:{kiosk_id}", state.settings.walk_in_per_kiosk_per_day))
     for scope, _ in scopes:
         await _quota_row(scope, today)
     async with in_transaction() as tx:
@@ -278,13 +272,11 @@ async def take_walk_in(settings: Settings, citizen_id: str | None, hall_id: str,
                          citizen.id if citizen else None, requested=priority)
         await ticket.save(using_db=tx, force_create=True)
         await audit.record("queue.walk_in", actor=f"citizen:{citizen_id}" if citizen_id else
-                           "kiosk", subject=f"ticket:{hall.id}:{today}:{ticket.code}",
-                           request_id=request_id, conn=tx)
+                           "kiosk", subject=f"ticket:{hall.id}:{today}:{ticket.code}", conn=tx)
     return ticket
 
 
-async def confirm_priority(hall_id: str, ticket_id: str, *, staff: str,
-                           request_id: str = "") -> QueueTicket:
+async def confirm_priority(hall_id: str, ticket_id: str, *, staff: str) -> QueueTicket:
     """Hall staff saw the reason (a disability card, pregnancy...): priority from now."""
     ticket = await _staff_ticket(hall_id, ticket_id)
     async with in_transaction() as tx:
@@ -293,7 +285,7 @@ async def confirm_priority(hall_id: str, ticket_id: str, *, staff: str,
         if not changed:
             raise TicketAlreadyFinished()
         await audit.record("queue.priority_confirmed", actor=staff, subject=f"ticket:{ticket.id}",
-                           request_id=request_id, detail={"code": ticket.code}, conn=tx)
+                           detail={"code": ticket.code}, conn=tx)
     return await QueueTicket.get(id=ticket.id)
 
 
@@ -303,7 +295,7 @@ def _order() -> tuple[str, ...]:
 
 
 async def call_next(hall_id: str, *, staff: str, service_item: str | None = None,
-                    at: datetime | None = None, request_id: str = "") -> QueueTicket:
+                    at: datetime | None = None) -> QueueTicket:
     """Claim the next waiting ticket; two windows calling at once get different ones."""
     at = cal.utc(at)
     for _ in range(10):
@@ -318,7 +310,7 @@ async def call_next(hall_id: str, *, staff: str, service_item: str | None = None
                 tx).update(status="CALLED", called_at=at, called_by=staff[:80])
             if claimed:
                 await audit.record("queue.called", actor=staff, subject=f"ticket:{candidate.id}",
-                                   request_id=request_id, detail={"code": candidate.code},
+                                   detail={"code": candidate.code},
                                    conn=tx)
                 return await QueueTicket.filter(id=candidate.id).using_db(tx).get()
     raise NoTicketWaiting()
@@ -335,8 +327,8 @@ async def _staff_ticket(hall_id: str, ticket_id: str) -> QueueTicket:
     return ticket
 
 
-async def mark_served(hall_id: str, ticket_id: str, *, staff: str, at: datetime | None = None,
-                      request_id: str = "") -> QueueTicket:
+async def mark_served(hall_id: str, ticket_id: str, *, staff: str,
+                      at: datetime | None = None) -> QueueTicket:
     at = cal.utc(at)
     ticket = await _staff_ticket(hall_id, ticket_id)
     async with in_transaction() as tx:
@@ -348,12 +340,12 @@ async def mark_served(hall_id: str, ticket_id: str, *, staff: str, at: datetime 
             await Booking.filter(id=ticket.booking_id, status="CHECKED_IN").using_db(tx).update(
                 status="SERVED", active_key=None)
         await audit.record("queue.served", actor=staff, subject=f"ticket:{ticket.id}",
-                           request_id=request_id, detail={"code": ticket.code}, conn=tx)
+                           detail={"code": ticket.code}, conn=tx)
     return await QueueTicket.get(id=ticket.id)
 
 
-async def mark_no_show(settings: Settings, hall_id: str, ticket_id: str, *, staff: str,
-                       at: datetime | None = None, request_id: str = "") -> QueueTicket:
+async def mark_no_show(state: AppState, hall_id: str, ticket_id: str, *, staff: str,
+                       at: datetime | None = None) -> QueueTicket:
     """Called and not at the window: the ticket ends, and a booking counts as a no-show."""
     at = cal.utc(at)
     ticket = await _staff_ticket(hall_id, ticket_id)
@@ -366,14 +358,13 @@ async def mark_no_show(settings: Settings, hall_id: str, ticket_id: str, *, staf
         if not changed:
             raise TicketAlreadyFinished()
         await audit.record("queue.no_show", actor=staff, subject=f"ticket:{ticket.id}",
-                           request_id=request_id, detail={"code": ticket.code}, conn=tx)
+                           detail={"code": ticket.code}, conn=tx)
         if booking is not None:
-            await appointments.record_no_show(settings, booking, at=at, actor=staff, tx=tx,
-                                              request_id=request_id)
+            await appointments.record_no_show(state, booking, at=at, actor=staff, tx=tx)
     return await QueueTicket.get(id=ticket.id)
 
 
-async def my_ticket(settings: Settings, citizen_id: str, *,
+async def my_ticket(state: AppState, citizen_id: str, *,
                     at: datetime | None = None) -> TicketStatus | None:
     """Today's open ticket of the citizen, with the people called before them."""
     at = cal.utc(at)
@@ -392,5 +383,5 @@ async def my_ticket(settings: Settings, citizen_id: str, *,
                                      service_item=ticket.service_item, status="WAITING").count()
     hall = await Hall.get(id=ticket.hall_id)
     windows = max(hall.windows.get(ticket.service_item, 1), 1)
-    wait = math.ceil(ahead / windows) * settings.service_minutes_estimate
+    wait = math.ceil(ahead / windows) * state.settings.service_minutes_estimate
     return TicketStatus(ticket, ahead, wait)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from api.infra.crypto import DecryptionError, PiiVault
+from api.infra.state import AppState
 from api.models import Certificate, CertificateDocument
 
 log = logging.getLogger("api.certificates.documents")
@@ -41,10 +42,10 @@ def _seal(vault: PiiVault, certificate_id: uuid.UUID, pdf: bytes) -> str:
     return vault.encrypt(pdf, table=TABLE, column=COLUMN, row=str(certificate_id))
 
 
-async def store(vault: PiiVault, certificate_id: uuid.UUID, pdf: bytes, *,
+async def store(state: AppState, certificate_id: uuid.UUID, pdf: bytes, *,
                 conn: BaseDBAsyncClient) -> None:
     await CertificateDocument.create(certificate_id=certificate_id,
-                                     pdf_enc=_seal(vault, certificate_id, pdf), using_db=conn)
+                                     pdf_enc=_seal(state.vault, certificate_id, pdf), using_db=conn)
 
 
 async def _encrypt_in_place(vault: PiiVault, certificate_id: uuid.UUID, pdf: bytes) -> bool:
@@ -58,21 +59,21 @@ def _matches(cert: Certificate, pdf: bytes) -> bool:
     return hashlib.sha256(pdf).hexdigest() == cert.pdf_sha256
 
 
-async def load(vault: PiiVault, cert: Certificate) -> bytes | None:
+async def load(state: AppState, cert: Certificate) -> bytes | None:
     """The signed PDF of ``cert``, or None when there is none this service may serve."""
     doc = await CertificateDocument.get_or_none(certificate_id=cert.id)
     if doc is None:
         return None
     if doc.pdf_enc is not None:
         try:
-            pdf = vault.decrypt_bytes(doc.pdf_enc, table=TABLE, column=COLUMN, row=str(cert.id))
+            pdf = state.vault.decrypt_bytes(doc.pdf_enc, table=TABLE, column=COLUMN, row=str(cert.id))
         except DecryptionError:
             log.error("certificate %s: stored document does not decrypt", cert.number)
             return None
     elif doc.pdf is not None:
         pdf = bytes(doc.pdf)
         if _matches(cert, pdf):
-            await _encrypt_in_place(vault, cert.id, pdf)
+            await _encrypt_in_place(state.vault, cert.id, pdf)
     else:
         return None
     if not _matches(cert, pdf):
@@ -81,7 +82,7 @@ async def load(vault: PiiVault, cert: Certificate) -> bytes | None:
     return pdf
 
 
-async def encrypt_legacy(vault: PiiVault, *, batch: int = 100) -> SweepReport:
+async def encrypt_legacy(state: AppState, *, batch: int = 100) -> SweepReport:
     """Encrypt every document still stored in clear, in certificate-id order."""
     encrypted = mismatched = 0
     after: uuid.UUID | None = None
@@ -101,5 +102,5 @@ async def encrypt_legacy(vault: PiiVault, *, batch: int = 100) -> SweepReport:
                 # Still personal data: encrypt it too; load() refuses to serve it.
                 mismatched += 1
                 log.error("certificate %s: stored document is not the one issued", cert.number)
-            encrypted += await _encrypt_in_place(vault, row.certificate_id, pdf)
+            encrypted += await _encrypt_in_place(state.vault, row.certificate_id, pdf)
         after = rows[-1].certificate_id

@@ -2,61 +2,59 @@
 
 from __future__ import annotations
 
-from api.services.errors import DomainError
+from api.errors import DomainError, ErrorCode
 
 
 class NoHoldingsToCertify(DomainError):
-    code = "NO_HOLDINGS"
-    message = "您名下没有可出具查询结果证明的不动产，如需证明无房，请选择“无房证明”"
+    code = ErrorCode.NO_HOLDINGS
+    summary = "名下无不动产，不能出具查询结果证明"
 
 
 class HoldingsExist(DomainError):
-    code = "HOLDINGS_EXIST"
-    message = "您名下登记有不动产，无法出具无房证明，请选择“不动产登记查询结果证明”"
+    code = ErrorCode.HOLDINGS_EXIST
+    summary = "名下有不动产，不能出具无房证明"
 
 
 class SelectionNotWhole(DomainError):
     """HOLDINGS states the citizen's whole holdings: a strict selection is refused,
     never silently certified as if it were everything (issue 12 item 1)."""
 
-    code = "SELECTION_NOT_ALL"
-    message = ("“不动产登记查询结果证明”须载明名下全部不动产；只证明所选的不动产，"
-               "请选择“部分不动产证明”")
+    code = ErrorCode.SELECTION_NOT_ALL
+    summary = "HOLDINGS 须载明名下全部：只证明所选不动产请用 PARTIAL_HOLDINGS"
 
 
 class NothingSelected(DomainError):
-    code = "NOTHING_SELECTED"
-    message = "请选择要证明的不动产"
+    code = ErrorCode.NOTHING_SELECTED
+    summary = "PARTIAL_HOLDINGS 未选择不动产"
 
 
 class SelectionIsWhole(DomainError):
     """A partial certificate says "非名下全部": that would be false for everything."""
 
-    code = "SELECTION_IS_ALL"
-    message = "您选择了名下全部不动产，请开具“不动产登记查询结果证明”"
+    code = ErrorCode.SELECTION_IS_ALL
+    summary = "所选即名下全部：请用 HOLDINGS（部分不动产证明须非名下全部）"
 
 
 class PurposeNeedsWholeHoldings(DomainError):
-    code = "PURPOSE_NEEDS_ALL_HOLDINGS"
-    message = ("子女入学、购房（限购核查）只能使用载明名下全部不动产的查询结果证明或无房证明，"
-               "不能使用部分不动产证明")
+    code = ErrorCode.PURPOSE_NEEDS_ALL_HOLDINGS
+    summary = "子女入学、购房只能使用名下全部的查询结果证明或无房证明"
 
 
 class PropertyNotSelectable(DomainError):
-    code = "PROPERTY_NOT_FOUND"
-    message = "所选不动产不在您的名下，请刷新后重新选择"
+    code = ErrorCode.PROPERTY_NOT_FOUND
+    summary = "所选不动产不在本人名下"
 
 
 class IdempotencyConflict(DomainError):
-    code = "IDEMPOTENCY_CONFLICT"
-    message = "该请求编号已用于另一份不同的证明申请"
+    code = ErrorCode.IDEMPOTENCY_CONFLICT
+    summary = "请求编号已用于不同的申请"
 
 
 class CertificateNotFound(DomainError):
-    code = "CERTIFICATE_NOT_FOUND"
-    message = "未找到该证明"
+    code = ErrorCode.CERTIFICATE_NOT_FOUND
+    summary = "证明不存在"
 
 
 class AlreadyRevoked(DomainError):
-    code = "ALREADY_REVOKED"
-    message = "该证明已作废"
+    code = ErrorCode.ALREADY_REVOKED
+    summary = "证明已作废"

@@ -192,8 +192,8 @@ def _choose(kind: str, holdings: list[Holding], property_ids: list[str] | None) 
 
 
 async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
-                property_ids: list[str] | None, idempotency_key: str | None, channel: str,
-                request_id: str = "") -> Issued:
+                property_ids: list[str] | None, idempotency_key: str | None,
+                channel: str) -> Issued:
     from api.services.certificates.pdf import CertificateContent, HoldingRow, render_certificate
 
     check_purpose(kind, purpose)
@@ -203,8 +203,7 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
         return Issued(found, replayed=True)
     accessor = access_log.Accessor(kind="SELF", name="本人", actor=f"citizen:{citizen.id}",
                                    channel=channel)
-    holdings = await properties.holdings_of(state, citizen, accessor, purpose="开具证明",
-                                            request_id=request_id)
+    holdings = await properties.holdings_of(state, citizen, accessor, purpose="开具证明")
     chosen = _choose(kind, holdings, property_ids)
     issued_at = datetime.now(UTC).replace(microsecond=0)
     valid_until = issued_at + timedelta(days=state.settings.certificate_validity_days)
@@ -215,7 +214,7 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
                            ttl_seconds=int((valid_until - issued_at).total_seconds()),
                            now=issued_at.timestamp(), audience=STATEMENT_AUDIENCE)
     content = CertificateContent(
-        number=number, kind=kind, holder_name=citizens.name_of(state.vault, citizen),
+        number=number, kind=kind, holder_name=citizens.name_of(state, citizen),
         masked_id_number=citizen.masked_id_number, purpose=PURPOSES[purpose],
         issued_at=issued_at, valid_until=valid_until,
         scope_note=SCOPE_NOTE if wording.covers_all(kind) else wording.PARTIAL_SCOPE_NOTE,
@@ -241,9 +240,9 @@ async def issue(state: AppState, citizen_id: str, *, kind: str, purpose: str,
     try:
         async with in_transaction() as tx:
             await cert.save(using_db=tx, force_create=True)
-            await certificate_documents.store(state.vault, cert_id, signed, conn=tx)
+            await certificate_documents.store(state, cert_id, signed, conn=tx)
             await audit.record("certificate.issued", actor=f"citizen:{citizen.id}",
-                               subject=f"certificate:{number}", request_id=request_id,
+                               subject=f"certificate:{number}",
                                detail={"kind": kind, "purpose": purpose, "pdf_sha256": digest,
                                        "properties": len(chosen)}, conn=tx)
     except IntegrityError:
@@ -289,12 +288,11 @@ async def document_for_download(state: AppState, certificate_id: str, token: str
     cert = await Certificate.get_or_none(id=certificate_id)
     if cert is None:
         return None
-    pdf = await certificate_documents.load(state.vault, cert)
+    pdf = await certificate_documents.load(state, cert)
     return (cert, pdf) if pdf is not None else None
 
 
-async def revoke(state: AppState, certificate_id: str, *, reason: str, staff: str,
-                 request_id: str = "") -> Certificate:
+async def revoke(state: AppState, certificate_id: str, *, reason: str, staff: str) -> Certificate:
     try:
         cid = uuid.UUID(certificate_id)
     except ValueError:
@@ -309,7 +307,7 @@ async def revoke(state: AppState, certificate_id: str, *, reason: str, staff: st
         if not changed:
             raise AlreadyRevoked()
         await audit.record("certificate.revoked", actor=staff, subject=f"certificate:{cert.number}",
-                           request_id=request_id, detail={"reason": reason[:200]}, conn=tx)
+                           detail={"reason": reason[:200]}, conn=tx)
     return cert
 
 
@@ -333,16 +331,14 @@ async def _as_of_register(state: AppState, cert: Certificate) -> Certificate:
     return cert
 
 
-async def _log_verification(cert: Certificate, verifier: str, channel: str,
-                            request_id: str) -> None:
+async def _log_verification(cert: Certificate, verifier: str, channel: str) -> None:
     await access_log.record_access(cert.subject_hash, access_log.Accessor(
         kind="VERIFIER", name=verifier, actor=f"verifier:{verifier}", channel=channel),
-        purpose=f"核验{wording.TITLES.get(cert.kind, '证明')}", scope=f"CERTIFICATE:{cert.number}",
-        request_id=request_id)
+        purpose=f"核验{wording.TITLES.get(cert.kind, '证明')}", scope=f"CERTIFICATE:{cert.number}")
 
 
 async def verify_by_code(state: AppState, number: str, code: str, *, client_key: str,
-                         verifier: str, channel: str, request_id: str = "") -> Verification:
+                         verifier: str, channel: str) -> Verification:
     await _throttle(state, client_key)
     cert = await Certificate.get_or_none(number=number.strip().upper()[:24])
     # Compare against a dummy MAC when the number is unknown, so both paths do
@@ -352,13 +348,13 @@ async def verify_by_code(state: AppState, number: str, code: str, *, client_key:
     now = datetime.now(UTC)
     if cert is None or not matches:
         return Verification("NOT_FOUND", None, None, now)
-    await _log_verification(cert, verifier, channel, request_id)
+    await _log_verification(cert, verifier, channel)
     status = status_of(await _as_of_register(state, cert), now)
     return Verification(status, cert, cert.facts if status != "REVOKED" else None, now)
 
 
 async def verify_statement(state: AppState, payload: str, *, client_key: str, verifier: str,
-                           channel: str, request_id: str = "") -> Verification:
+                           channel: str) -> Verification:
     """The QR statement: signature first (offline-checkable), then the live status."""
     await _throttle(state, client_key)
     now = datetime.now(UTC)
@@ -371,7 +367,7 @@ async def verify_statement(state: AppState, payload: str, *, client_key: str, ve
     cert = await Certificate.get_or_none(number=str(claims["sub"]))
     if cert is None or cert.qr_payload != payload.strip():
         return Verification("NOT_FOUND", None, None, now)
-    await _log_verification(cert, verifier, channel, request_id)
+    await _log_verification(cert, verifier, channel)
     status = status_of(await _as_of_register(state, cert), now)
     return Verification(status, cert, cert.facts if status != "REVOKED" else None, now)
 

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from api.infra.logging import current_request_id
 from api.models import DataAccess
 from api.services import audit, paging
 from api.services.privacy import notifications
@@ -26,14 +27,13 @@ class Accessor:
     channel: str
 
 
-async def record_access(subject_hash: str, accessor: Accessor, *, purpose: str, scope: str,
-                        request_id: str = "") -> DataAccess:
+async def record_access(subject_hash: str, accessor: Accessor, *, purpose: str,
+                        scope: str) -> DataAccess:
     row = await DataAccess.create(
         id=uuid.uuid4(), subject_hash=subject_hash, accessor_kind=accessor.kind,
         accessor_name=accessor.name, channel=accessor.channel, purpose=purpose, scope=scope,
-        at=datetime.now(UTC), request_id=request_id)
+        at=datetime.now(UTC), request_id=current_request_id())
     await audit.record("register.read", actor=accessor.actor, subject=f"id:{subject_hash[:16]}",
-                       request_id=request_id,
                        detail={"scope": scope, "purpose": purpose, "kind": accessor.kind})
     if accessor.kind != SELF:
         await notifications.notify_access(subject_hash, row)

@@ -122,7 +122,7 @@ async def _text_serious(state: AppState, events: list[RegisterEventRecord]) -> N
             if citizen is None:
                 continue
             person = await state.providers.identity.verify(
-                citizens.name_of(state.vault, citizen), citizens.id_number_of(state.vault, citizen))
+                citizens.name_of(state, citizen), citizens.id_number_of(state, citizen))
             if person is None or not person.phone:
                 continue
             _, title, _ = _text(event)

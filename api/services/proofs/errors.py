@@ -4,55 +4,52 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from api.services.errors import DomainError
+from api.errors import DomainError, ErrorCode, recovery
 
 
 class QuestionNotAllowed(DomainError):
-    code = "QUESTION_NOT_ALLOWED"
-    message = "贵单位的备案范围不包括该用途或该问题"
+    code = ErrorCode.QUESTION_NOT_ALLOWED
+    summary = "超出备案范围"
 
 
 class ProofParametersInvalid(DomainError):
     """Missing, extra or malformed parameters: the message says what the question takes."""
 
-    code = "PARAMETERS_INVALID"
-    message = "查询参数不符合该问题的要求"
+    code = ErrorCode.PARAMETERS_INVALID
+    summary = "查询参数缺失、多余或格式不对（message 说明该问题的参数）"
 
 
 class SubjectNotFound(DomainError):
-    code = "SUBJECT_NOT_FOUND"
-    message = "授权码无效或已过期，请申请人在小程序中重新出示授权码"
+    code = ErrorCode.SUBJECT_NOT_FOUND
+    summary = "授权码无效"
 
 
 class ProofRequestNotFound(DomainError):
-    code = "PROOF_REQUEST_NOT_FOUND"
-    message = "未找到该查询申请"
+    code = ErrorCode.PROOF_REQUEST_NOT_FOUND
+    summary = "查询申请不存在"
 
 
 class AlreadyDecided(DomainError):
-    code = "ALREADY_DECIDED"
-    message = "该申请已处理或已过期"
+    code = ErrorCode.ALREADY_DECIDED
+    summary = "已处理"
 
 
 class ProofPending(DomainError):
-    code = "PROOF_PENDING"
-    message = "申请人尚未授权，请稍后再查"
-
-    def __init__(self, decide_by: datetime) -> None:
-        super().__init__()
-        self.decide_by = decide_by
+    code = ErrorCode.PROOF_PENDING
+    summary = "等待授权"
+    decide_by: datetime = recovery("申请人授权期限")
 
 
 class ProofDeclined(DomainError):
-    code = "PROOF_DECLINED"
-    message = "申请人拒绝了本次查询"
+    code = ErrorCode.PROOF_DECLINED
+    summary = "申请人拒绝"
 
 
 class GrantUnavailable(DomainError):
     """Expired, used up or revoked: the client learns nothing more."""
 
-    code = "GRANT_UNAVAILABLE"
-    message = "授权已过期、次数已用完或已被申请人撤回"
+    code = ErrorCode.GRANT_UNAVAILABLE
+    summary = "授权不可用"
 
 
 class InvalidClient(Exception):

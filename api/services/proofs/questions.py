@@ -63,15 +63,15 @@ def check_parameters(question: str, params: dict[str, Any]) -> dict[str, str]:
     """The parameters to store (only those given), or ProofParametersInvalid."""
     given = {k: v for k, v in params.items() if v is not None}
     if set(given) not in PARAMETERS[question]:
-        raise ProofParametersInvalid(f"查询参数不符合该问题的要求。{_needs(question)}")
+        raise ProofParametersInvalid(message=f"查询参数不符合该问题的要求。{_needs(question)}")
     if "district" in given and given["district"] not in DISTRICT_NAMES:
-        raise ProofParametersInvalid("district 应为佛山市的行政区划代码："
+        raise ProofParametersInvalid(message="district 应为佛山市的行政区划代码："
                                      + "、".join(f"{c}（{n}）" for c, n in DISTRICT_NAMES.items()))
     if "address" in given and not 0 < len(normalise_address(given["address"])) <= MAX_ADDRESS:
-        raise ProofParametersInvalid(f"address 应为完整的房屋坐落（不超过 {MAX_ADDRESS} 个字），"
-                                     "与登记簿记载整体比对")
+        raise ProofParametersInvalid(
+            message=f"address 应为完整的房屋坐落（不超过 {MAX_ADDRESS} 个字），与登记簿记载整体比对")
     if "unitNo" in given and len(normalise_unit_no(given["unitNo"])) != _UNIT_NO_LENGTH:
-        raise ProofParametersInvalid("unitNo 应为 28 位不动产单元号")
+        raise ProofParametersInvalid(message="unitNo 应为 28 位不动产单元号")
     return {k: str(v) for k, v in given.items()}
 
 

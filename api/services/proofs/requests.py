@@ -114,17 +114,15 @@ def _accessor(client: ApiClient) -> access_log.Accessor:
                                channel="API")
 
 
-async def _trace(req: ProofRequest, client: ApiClient, step: str, request_id: str) -> None:
+async def _trace(req: ProofRequest, client: ApiClient, step: str) -> None:
     await access_log.record_access(
         (await Citizen.get(id=req.citizen_id)).id_number_hash, _accessor(client),
         purpose=f"{PURPOSES.get(req.purpose, req.purpose)}：{QUESTIONS[req.question]}"[:40],
-        scope=f"PROOF_{step}",
-        request_id=request_id)
+        scope=f"PROOF_{step}")
 
 
 async def request_proof(state: AppState, client: ApiClient, *, subject_code: str, purpose: str,
-                        question: str, params: dict[str, Any],
-                        request_id: str = "") -> ProofRequest:
+                        question: str, params: dict[str, Any]) -> ProofRequest:
     from api.errors import RateLimited
 
     count, ttl = await limits.hit(state.kv, f"rl:client:{client.id}", 60)
@@ -140,7 +138,7 @@ async def request_proof(state: AppState, client: ApiClient, *, subject_code: str
         question=question, params=stored, status="PENDING", created_at=now,
         decide_by=now + DECIDE_WITHIN,
         disclosed=proof_questions.disclosed_fields(question, DISCLOSURE[purpose]))
-    await _trace(req, client, "REQUESTED", request_id)
+    await _trace(req, client, "REQUESTED")
     return req
 
 
@@ -150,9 +148,9 @@ async def pending(citizen_id: str) -> list[ProofRequest]:
         "-created_at").prefetch_related("client")
 
 
-async def decide(state: AppState, citizen_id: str, request_id: str, *, approve: bool,
-                 request_id_header: str = "") -> ProofRequest:
-    req = await _own(citizen_id, request_id)
+async def decide(state: AppState, citizen_id: str, proof_id: str, *,
+                 approve: bool) -> ProofRequest:
+    req = await _own(citizen_id, proof_id)
     now = datetime.now(UTC)
     span, uses = GRANT[req.purpose]
     changed = await ProofRequest.filter(id=req.id, status="PENDING", decide_by__gt=now).update(
@@ -163,9 +161,8 @@ async def decide(state: AppState, citizen_id: str, request_id: str, *, approve: 
     req = await ProofRequest.get(id=req.id).prefetch_related("client")
     await audit.record(f"proof.{'granted' if approve else 'declined'}",
                        actor=f"citizen:{citizen_id}", subject=f"proof:{req.id}",
-                       request_id=request_id_header,
                        detail={"client": req.client_id, "question": req.question})
-    await _trace(req, req.client, "GRANTED" if approve else "DECLINED", request_id_header)
+    await _trace(req, req.client, "GRANTED" if approve else "DECLINED")
     return req
 
 
@@ -174,22 +171,21 @@ async def grants(citizen_id: str) -> list[ProofRequest]:
         "-decided_at").prefetch_related("client")
 
 
-async def revoke(state: AppState, citizen_id: str, request_id: str,
-                 request_id_header: str = "") -> ProofRequest:
-    req = await _own(citizen_id, request_id)
+async def revoke(state: AppState, citizen_id: str, proof_id: str) -> ProofRequest:
+    req = await _own(citizen_id, proof_id)
     if req.status != "APPROVED":
         raise ProofRequestNotFound()
     await ProofRequest.filter(id=req.id, revoked_at=None).update(revoked_at=datetime.now(UTC))
     req = await ProofRequest.get(id=req.id).prefetch_related("client")
     await audit.record("proof.revoked", actor=f"citizen:{citizen_id}", subject=f"proof:{req.id}",
-                       request_id=request_id_header, detail={"client": req.client_id})
-    await _trace(req, req.client, "REVOKED", request_id_header)
+                       detail={"client": req.client_id})
+    await _trace(req, req.client, "REVOKED")
     return req
 
 
-async def _own(citizen_id: str, request_id: str) -> ProofRequest:
+async def _own(citizen_id: str, proof_id: str) -> ProofRequest:
     try:
-        rid = uuid.UUID(request_id)
+        rid = uuid.UUID(proof_id)
     except ValueError:
         raise ProofRequestNotFound() from None
     req = await ProofRequest.get_or_none(id=rid, citizen_id=citizen_id)
@@ -198,10 +194,9 @@ async def _own(citizen_id: str, request_id: str) -> ProofRequest:
     return req
 
 
-async def answer(state: AppState, client: ApiClient, request_id: str,
-                 request_id_header: str = "") -> Answer:
+async def answer(state: AppState, client: ApiClient, proof_id: str) -> Answer:
     try:
-        rid = uuid.UUID(request_id)
+        rid = uuid.UUID(proof_id)
     except ValueError:
         raise ProofRequestNotFound() from None
     # Another client's request answers like a missing one.
@@ -221,7 +216,7 @@ async def answer(state: AppState, client: ApiClient, request_id: str,
     if not used:
         raise GrantUnavailable()
     citizen = await Citizen.get(id=req.citizen_id)
-    me = citizens.id_number_of(state.vault, citizen)
+    me = citizens.id_number_of(state, citizen)
     holdings = await state.providers.registry.holdings(me)
     full = proof_questions.evaluate(req.question, req.params, holdings, me)
     values = {k: full.get(k) for k in disclosed(req)}
@@ -232,7 +227,6 @@ async def answer(state: AppState, client: ApiClient, request_id: str,
         typ=PROOF_TYP, ttl_seconds=int(GRANT[req.purpose][0].total_seconds()),
         now=as_of.timestamp(), audience=PROOF_AUDIENCE)
     await audit.record("proof.answered", actor=f"client:{client.id}", subject=f"proof:{req.id}",
-                       request_id=request_id_header, detail={"question": req.question,
-                                                             "fields": sorted(values)})
-    await _trace(req, client, "ANSWERED", request_id_header)
+                       detail={"question": req.question, "fields": sorted(values)})
+    await _trace(req, client, "ANSWERED")
     return Answer(req, as_of, values, statement)

@@ -60,10 +60,10 @@ def _matches(h: Holding, f: HoldingFilter) -> bool:
 
 
 async def holdings_of(state: AppState, citizen: Citizen, accessor: access_log.Accessor, *,
-                      purpose: str, request_id: str = "") -> list[Holding]:
-    holdings = await state.providers.registry.holdings(citizens.id_number_of(state.vault, citizen))
+                      purpose: str) -> list[Holding]:
+    holdings = await state.providers.registry.holdings(citizens.id_number_of(state, citizen))
     await access_log.record_access(citizen.id_number_hash, accessor, purpose=purpose,
-                                   scope=SCOPE, request_id=request_id)
+                                   scope=SCOPE)
     return holdings
 
 

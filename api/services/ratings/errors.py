@@ -2,63 +2,56 @@
 
 from __future__ import annotations
 
-from api.services.errors import DomainError
+from api.errors import DomainError, ErrorCode, ObjectId, recovery
 
 
 class AlreadyRated(DomainError):
-    code = "ALREADY_RATED"
-    message = "该次服务已评价（每次服务只能评价一次）"
-
-    def __init__(self, rating_id: str | None = None) -> None:
-        super().__init__()
-        self.rating_id = rating_id
+    code = ErrorCode.ALREADY_RATED
+    summary = "该次服务已评价（一事一评）"
+    rating_id: ObjectId | None = recovery("已有的评价", default=None)
 
 
 class ServiceNotCompleted(DomainError):
-    code = "SERVICE_NOT_COMPLETED"
-    message = "服务尚未办结，办结后才能评价"
+    code = ErrorCode.SERVICE_NOT_COMPLETED
+    summary = "服务尚未办结"
 
 
 class CommentRequired(DomainError):
-    code = "COMMENT_REQUIRED"
-    message = "选择“不满意”或“非常不满意”时请填写具体意见"
+    code = ErrorCode.COMMENT_REQUIRED
+    summary = "不满意、非常不满意须填写意见"
 
 
 class NotYourService(DomainError):
-    code = "NOT_YOUR_SERVICE"
-    message = "未找到您本人办理的该项服务"
-
+    code = ErrorCode.NOT_YOUR_SERVICE
+    summary = "不是本人办理的服务（不存在的编号同样如此回答）"
 
 
 class RatingNotFound(DomainError):
-    code = "RATING_NOT_FOUND"
-    message = "未找到该评价"
+    code = ErrorCode.RATING_NOT_FOUND
+    summary = "评价不存在（或不属于本大厅）"
 
 
 class WorkOrderNotFound(DomainError):
-    code = "WORK_ORDER_NOT_FOUND"
-    message = "未找到该工单"
+    code = ErrorCode.WORK_ORDER_NOT_FOUND
+    summary = "工单不存在（或不属于本大厅）"
 
 
 class InvalidTransition(DomainError):
-    code = "INVALID_TRANSITION"
-    message = "工单当前状态不能进行该操作（顺序：待回访 → 已回访 → 已整改 → 已办结）"
-
-    def __init__(self, status: str) -> None:
-        super().__init__()
-        self.status = status
+    code = ErrorCode.INVALID_TRANSITION
+    summary = "工单当前状态不能进行该操作"
+    status: str = recovery("工单当前状态")
 
 
 class AppealAlreadyFiled(DomainError):
-    code = "APPEAL_ALREADY_FILED"
-    message = "该评价已提出过申诉"
+    code = ErrorCode.APPEAL_ALREADY_FILED
+    summary = "该评价已申诉过"
 
 
 class AppealNotFound(DomainError):
-    code = "APPEAL_NOT_FOUND"
-    message = "未找到该申诉"
+    code = ErrorCode.APPEAL_NOT_FOUND
+    summary = "申诉不存在"
 
 
 class AppealAlreadyReviewed(DomainError):
-    code = "APPEAL_ALREADY_REVIEWED"
-    message = "该申诉已审核"
+    code = ErrorCode.APPEAL_ALREADY_REVIEWED
+    summary = "申诉已审核"

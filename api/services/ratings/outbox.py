@@ -18,9 +18,8 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from api.infra.settings import Settings
+from api.infra.state import AppState
 from api.models import RatingOutbox
-from api.providers.messaging import RatingPlatform
 from api.services.appointments import calendar as cal
 
 log = logging.getLogger("api.ratings.outbox")
@@ -33,14 +32,13 @@ async def enqueue(tx: BaseDBAsyncClient, kind: str, key: str, payload: dict[str,
                               created_at=at, next_attempt_at=at, using_db=tx)
 
 
-def backoff(settings: Settings, attempts: int) -> timedelta:
+def backoff(state: AppState, attempts: int) -> timedelta:
     """Delay after the ``attempts``-th failure: base, 2x base, 4x base, ... capped."""
-    seconds = settings.rating_outbox_base_seconds * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, settings.rating_outbox_max_seconds))
+    seconds = state.settings.rating_outbox_base_seconds * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, state.settings.rating_outbox_max_seconds))
 
 
-async def deliver_due(settings: Settings, platform: RatingPlatform, at: datetime | None = None,
-                      batch: int = 200) -> int:
+async def deliver_due(state: AppState, at: datetime | None = None, batch: int = 200) -> int:
     """Send every due message once; returns how many the platform accepted."""
     at = cal.utc(at)
     due = await RatingOutbox.filter(delivered_at=None, next_attempt_at__lte=at).order_by(
@@ -53,13 +51,14 @@ async def deliver_due(settings: Settings, platform: RatingPlatform, at: datetime
         if not claimed:
             continue  # another worker has it
         try:
-            await platform.deliver(msg.kind, msg.payload, idempotency_key=msg.idempotency_key)
+            await state.providers.rating.deliver(msg.kind, msg.payload,
+                                                 idempotency_key=msg.idempotency_key)
         except Exception as exc:  # the platform is down or refused: keep it, retry later
             attempts = msg.attempts + 1
             log.warning("rating outbox %s attempt %s failed: %r", msg.idempotency_key,
                         attempts, exc)
             await RatingOutbox.filter(id=msg.id).update(
-                attempts=attempts, next_attempt_at=at + backoff(settings, attempts),
+                attempts=attempts, next_attempt_at=at + backoff(state, attempts),
                 last_error=repr(exc)[:200])
             continue
         await RatingOutbox.filter(id=msg.id).update(delivered_at=at, attempts=msg.attempts + 1,

@@ -25,7 +25,6 @@ from tortoise.expressions import Subquery
 
 from api.errors import InvalidArgument
 from api.infra.db import in_transaction
-from api.infra.settings import Settings
 from api.infra.state import AppState
 from api.models import Booking, Certificate, QueueTicket, Rating, RatingWorkOrder
 from api.services import audit
@@ -156,11 +155,11 @@ async def _unrated(citizen_id: str | None, *, done_after: datetime | None = None
     return sorted(found, key=lambda s: s.completed_at or at_epoch)
 
 
-async def pending(settings: Settings, citizen_id: str, at: datetime | None = None
+async def pending(state: AppState, citizen_id: str, at: datetime | None = None
                   ) -> list[Service]:
     """The citizen's completed, unrated services still open to their own rating."""
     at = cal.utc(at)
-    since = at - timedelta(days=settings.rating_default_after_days)
+    since = at - timedelta(days=state.settings.rating_default_after_days)
     return list(reversed(await _unrated(citizen_id, done_after=since)))
 
 
@@ -188,7 +187,7 @@ def mask_phone(phone: str | None) -> str | None:
 async def _callback_number(state: AppState, citizen_id: str) -> str | None:
     citizen = await citizens.get(citizen_id)
     person = await state.providers.identity.verify(
-        citizens.name_of(state.vault, citizen), citizens.id_number_of(state.vault, citizen))
+        citizens.name_of(state, citizen), citizens.id_number_of(state, citizen))
     return mask_phone(person.phone if person else None)
 
 
@@ -201,24 +200,23 @@ def platform_payload(r: Rating) -> dict[str, Any]:
             "ratedAt": r.rated_at.isoformat()}
 
 
-async def _record(settings: Settings, rating: Rating, *, actor: str, request_id: str) -> None:
+async def _record(state: AppState, rating: Rating, *, actor: str) -> None:
     """Rating, audit event, outbox message and work order: one transaction."""
     async with in_transaction() as tx:
         await rating.save(using_db=tx, force_create=True)
         await audit.record("rating.recorded", actor=actor, subject=f"rating:{rating.id}",
-                           request_id=request_id,
                            detail={"service": rating.service_ref, "level": rating.level,
                                    "hall": rating.hall_id, "default": rating.is_default},
                            conn=tx)
         await ratings_outbox.enqueue(tx, "RATING", f"rating:{rating.id}",
                                      platform_payload(rating), rating.rated_at)
         if rating.level in NEGATIVE:
-            await ratings_workorders.open_for(tx, settings, rating, request_id=request_id)
+            await ratings_workorders.open_for(state, tx, rating)
 
 
 async def rate(state: AppState, citizen_id: str, *, service_ref: str, level: str,
                tags: list[str], comment: str | None, channel: str,
-               at: datetime | None = None, request_id: str = "") -> Rating:
+               at: datetime | None = None) -> Rating:
     at = cal.utc(at)
     if channel not in CHANNELS:
         raise InvalidArgument("评价渠道无效", field="channel")
@@ -233,8 +231,7 @@ async def rate(state: AppState, citizen_id: str, *, service_ref: str, level: str
                     callback_masked=await _callback_number(state, citizen_id),
                     completed_at=svc.completed_at, rated_at=at)
     try:
-        await _record(state.settings, rating, actor=f"citizen:{citizen_id}",
-                      request_id=request_id)
+        await _record(state, rating, actor=f"citizen:{citizen_id}")
     except IntegrityError:
         # A concurrent submission for the same service committed first.
         found = await Rating.get_or_none(service_ref=svc.ref)
@@ -251,12 +248,12 @@ async def mine(citizen_id: str, limit: int = 50
     return [(r, orders.get(r.id)) for r in rows]
 
 
-async def apply_default_ratings(settings: Settings, at: datetime | None = None,
+async def apply_default_ratings(state: AppState, at: datetime | None = None,
                                 batch: int = 200) -> int:
     """Rate 基本满意 every service completed more than N days ago and still unrated.
     Safe to run twice or concurrently: the unique service reference lets one win."""
     at = cal.utc(at)
-    delay = timedelta(days=settings.rating_default_after_days)
+    delay = timedelta(days=state.settings.rating_default_after_days)
     recorded = 0
     for svc in await _unrated(None, done_before=at - delay, limit=batch):
         assert svc.completed_at is not None
@@ -266,7 +263,7 @@ async def apply_default_ratings(settings: Settings, at: datetime | None = None,
                         tags=[], comment=None, channel=DEFAULT_CHANNEL, is_default=True,
                         completed_at=svc.completed_at, rated_at=svc.completed_at + delay)
         try:
-            await _record(settings, rating, actor="system", request_id="")
+            await _record(state, rating, actor="system")
         except IntegrityError:
             continue  # the citizen, or another worker, rated it meanwhile
         recorded += 1

@@ -28,6 +28,7 @@ from tortoise.exceptions import IntegrityError
 from api.errors import Forbidden, InvalidArgument
 from api.infra.db import in_transaction
 from api.infra.settings import Settings
+from api.infra.state import AppState
 from api.models import Hall, Rating, RatingAppeal, RatingWorkOrder
 from api.services import audit
 from api.services.appointments import calendar as cal
@@ -87,13 +88,13 @@ async def _deadlines(settings: Settings, hall_id: str, start: datetime
             await working_deadline(hall_id, start, settings.rating_rectify_working_days))
 
 
-async def recompute_provisional(settings: Settings) -> int:
+async def recompute_provisional(state: AppState) -> int:
     """Open work orders whose deadlines were provisional, counted again (after an
     operator loaded the year, say). Returns how many changed."""
     changed = 0
     for order in await RatingWorkOrder.filter(deadlines_provisional=True).exclude(
             status="CLOSED"):
-        callback, rectify = await _deadlines(settings, order.hall_id, order.created_at)
+        callback, rectify = await _deadlines(state.settings, order.hall_id, order.created_at)
         fresh = {"callback_due_at": callback.at, "rectify_due_at": rectify.at,
                  "deadlines_provisional": callback.provisional or rectify.provisional}
         if fresh != {"callback_due_at": order.callback_due_at,
@@ -115,17 +116,16 @@ def payload(w: RatingWorkOrder) -> dict[str, Any]:
             "response": w.response, "rectification": w.rectification}
 
 
-async def open_for(tx: BaseDBAsyncClient, settings: Settings, rating: Rating, *,
-                   request_id: str = "") -> RatingWorkOrder:
+async def open_for(state: AppState, tx: BaseDBAsyncClient, rating: Rating) -> RatingWorkOrder:
     at = rating.rated_at
-    callback, rectify = await _deadlines(settings, rating.hall_id, at)
+    callback, rectify = await _deadlines(state.settings, rating.hall_id, at)
     order = RatingWorkOrder(
         id=uuid.uuid4(), rating_id=rating.id, hall_id=rating.hall_id, window=rating.window,
         status="OPEN", created_at=at, callback_due_at=callback.at, rectify_due_at=rectify.at,
         deadlines_provisional=callback.provisional or rectify.provisional)
     await order.save(using_db=tx, force_create=True)
     await audit.record("rating.work_order_opened", actor="system",
-                       subject=f"work_order:{order.id}", request_id=request_id,
+                       subject=f"work_order:{order.id}",
                        detail={"rating": str(rating.id), "hall": rating.hall_id}, conn=tx)
     await ratings_outbox.enqueue(tx, "WORK_ORDER", f"work_order:{order.id}:OPEN",
                                  payload(order), at)
@@ -159,7 +159,7 @@ async def for_hall(hall_id: str, status: str | None = None, limit: int = 100
 
 
 async def update(hall_id: str, work_order_id: str, *, status: str, text: str, actor: str,
-                 at: datetime | None = None, request_id: str = "") -> RatingWorkOrder:
+                 at: datetime | None = None) -> RatingWorkOrder:
     at = cal.utc(at)
     if status not in STEPS:
         raise InvalidArgument("目标状态应为 CALLED_BACK、RECTIFIED 或 CLOSED", field="status")
@@ -179,7 +179,7 @@ async def update(hall_id: str, work_order_id: str, *, status: str, text: str, ac
         order = await RatingWorkOrder.filter(id=order.id).using_db(tx).get()
         late = overdue(order, at)
         await audit.record("rating.work_order_updated", actor=actor,
-                           subject=f"work_order:{order.id}", request_id=request_id,
+                           subject=f"work_order:{order.id}",
                            detail={"status": status, "overdue": late.any}, conn=tx)
         await ratings_outbox.enqueue(tx, "WORK_ORDER", f"work_order:{order.id}:{status}",
                                      payload(order), at)
@@ -187,7 +187,7 @@ async def update(hall_id: str, work_order_id: str, *, status: str, text: str, ac
 
 
 async def appeal(hall_id: str, rating_id: str, *, reason: str, actor: str,
-                 at: datetime | None = None, request_id: str = "") -> RatingAppeal:
+                 at: datetime | None = None) -> RatingAppeal:
     at = cal.utc(at)
     reason = reason.strip()
     if not reason or len(reason) > MAX_TEXT:
@@ -202,18 +202,17 @@ async def appeal(hall_id: str, rating_id: str, *, reason: str, actor: str,
         async with in_transaction() as tx:
             await row.save(using_db=tx, force_create=True)
             await audit.record("rating.appealed", actor=actor, subject=f"rating:{rating.id}",
-                               request_id=request_id, detail={"appeal": str(row.id)}, conn=tx)
+                               detail={"appeal": str(row.id)}, conn=tx)
     except IntegrityError:
         raise AppealAlreadyFiled() from None
     return row
 
 
-async def review(settings: Settings, reviewer_hall: str, appeal_id: str, *, accept: bool,
-                 note: str, actor: str, at: datetime | None = None,
-                 request_id: str = "") -> RatingAppeal:
+async def review(state: AppState, reviewer_hall: str, appeal_id: str, *, accept: bool,
+                 note: str, actor: str, at: datetime | None = None) -> RatingAppeal:
     """Only the supervision office decides, and never about its own hall."""
     at = cal.utc(at)
-    if reviewer_hall != settings.rating_review_hall:
+    if reviewer_hall != state.settings.rating_review_hall:
         raise Forbidden("申诉须由好差评监督部门审核")
     aid = _uuid(appeal_id)
     row = await RatingAppeal.get_or_none(id=aid) if aid else None
@@ -229,7 +228,6 @@ async def review(settings: Settings, reviewer_hall: str, appeal_id: str, *, acce
         if not changed:
             raise AppealAlreadyReviewed()
         await audit.record("rating.appeal_reviewed", actor=actor, subject=f"rating:{row.rating_id}",
-                           request_id=request_id,
                            detail={"appeal": str(row.id), "outcome": outcome}, conn=tx)
         await ratings_outbox.enqueue(tx, "APPEAL", f"appeal:{row.id}:{outcome}",
                                      {"appealId": str(row.id), "ratingId": str(row.rating_id),

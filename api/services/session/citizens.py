@@ -10,7 +10,7 @@ import uuid
 
 from tortoise.exceptions import IntegrityError
 
-from api.infra.crypto import PiiVault
+from api.infra.state import AppState
 from api.models import Citizen
 from api.providers import idnumber
 from api.providers.identity import Person
@@ -18,8 +18,8 @@ from api.providers.identity import Person
 TABLE = "citizen"
 
 
-async def ensure_citizen(vault: PiiVault, person: Person) -> Citizen:
-    digest = vault.blind_index(person.id_number)
+async def ensure_citizen(state: AppState, person: Person) -> Citizen:
+    digest = state.vault.blind_index(person.id_number)
     existing = await Citizen.get_or_none(id_number_hash=digest)
     if existing is not None:
         return existing
@@ -27,9 +27,9 @@ async def ensure_citizen(vault: PiiVault, person: Person) -> Citizen:
     row = Citizen(
         id=cid,
         id_number_hash=digest,
-        id_number_enc=vault.encrypt(person.id_number, table=TABLE, column="id_number",
+        id_number_enc=state.vault.encrypt(person.id_number, table=TABLE, column="id_number",
                                     row=str(cid)),
-        name_enc=vault.encrypt(person.name, table=TABLE, column="name", row=str(cid)),
+        name_enc=state.vault.encrypt(person.name, table=TABLE, column="name", row=str(cid)),
         masked_name=idnumber.mask_name(person.name),
         masked_id_number=idnumber.mask(person.id_number),
     )
@@ -40,13 +40,13 @@ async def ensure_citizen(vault: PiiVault, person: Person) -> Citizen:
     return row
 
 
-def id_number_of(vault: PiiVault, citizen: Citizen) -> str:
-    return vault.decrypt(citizen.id_number_enc, table=TABLE, column="id_number",
+def id_number_of(state: AppState, citizen: Citizen) -> str:
+    return state.vault.decrypt(citizen.id_number_enc, table=TABLE, column="id_number",
                          row=str(citizen.id))
 
 
-def name_of(vault: PiiVault, citizen: Citizen) -> str:
-    return vault.decrypt(citizen.name_enc, table=TABLE, column="name", row=str(citizen.id))
+def name_of(state: AppState, citizen: Citizen) -> str:
+    return state.vault.decrypt(citizen.name_enc, table=TABLE, column="name", row=str(citizen.id))
 
 
 async def get(citizen_id: str) -> Citizen:

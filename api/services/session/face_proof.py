@@ -28,7 +28,6 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from api.infra.keys import Keyring
 from api.infra.state import AppState
 from api.models import PlatformSubject
 from api.services.session import kiosks
@@ -53,10 +52,10 @@ class Evidence:
     subject: str | None = None
 
 
-def platform_id_hash(ring: Keyring, issuer: str, id_number: str) -> str:
+def platform_id_hash(state: AppState, issuer: str, id_number: str) -> str:
     """The ID number's index as a platform computes it: HMAC-SHA256 under a key
     derived for that platform alone (it is given this key, never ours)."""
-    platform_key = hmac.new(ring.blind_index_key, f"fsreg/platform-id/{issuer}".encode(),
+    platform_key = hmac.new(state.keyring.blind_index_key, f"fsreg/platform-id/{issuer}".encode(),
                             hashlib.sha256).digest()
     return hmac.new(platform_key, id_number.encode(), hashlib.sha256).hexdigest()
 
@@ -77,7 +76,7 @@ async def _check_assertion(state: AppState, assertion: str, ch: dict[str, Any],
         raise AssertionInvalid()
     named = claims.get("id_hash")
     if named is not None:
-        expected = platform_id_hash(state.keyring, issuer, ch["id"])
+        expected = platform_id_hash(state, issuer, ch["id"])
         if not isinstance(named, str) or not hmac.compare_digest(named, expected):
             raise AssertionInvalid()
     else:

@@ -51,7 +51,6 @@ from api.services.session.errors import (
     FaceMismatch,
     ImageInvalid,
     ImageTooLarge,
-    InvalidIdNumber,
     ReplayDetected,
     TooManyAttempts,
 )
@@ -69,13 +68,6 @@ class Challenge:
     expires_at: datetime
 
 
-def _normalise(raw: str) -> str:
-    try:
-        return idnumber.normalize(raw)
-    except idnumber.InvalidIdNumber:
-        raise InvalidIdNumber() from None
-
-
 def _seal(state: AppState, challenge_id: str, payload: dict[str, Any]) -> dict[str, str]:
     """Challenges carry name and ID number: encrypted in the store too."""
     return {"p": state.vault.encrypt(json.dumps(payload), table="challenge", column="payload",
@@ -88,14 +80,14 @@ def _unseal(state: AppState, challenge_id: str, stored: dict[str, str]) -> dict[
     return {**payload, "challenge_id": challenge_id}
 
 
-async def _record_consent(id_hash: str, version: str, channel: str, request_id: str) -> None:
+async def _record_consent(id_hash: str, version: str, channel: str) -> None:
     if await Consent.filter(id_number_hash=id_hash, kind="BIOMETRIC", version=version,
                             withdrawn_at=None).exists():
         return
     await Consent.create(id=uuid.uuid4(), id_number_hash=id_hash, kind="BIOMETRIC",
                          version=version, channel=channel, granted_at=datetime.now(UTC))
     await audit.record("consent.biometric.granted", actor=f"id:{id_hash[:16]}",
-                       request_id=request_id, detail={"version": version})
+                       detail={"version": version})
 
 
 async def withdraw_biometric_consent(state: AppState, citizen: Citizen,
@@ -105,10 +97,9 @@ async def withdraw_biometric_consent(state: AppState, citizen: Citizen,
     n = await Consent.filter(id_number_hash=id_hash, kind="BIOMETRIC",
                              withdrawn_at=None).update(withdrawn_at=datetime.now(UTC))
     await face_memory.forget(state, id_hash)
-    ended = await sessions.end_face_sessions(state, str(citizen.id),
-                                             request_id=client.request_id)
+    ended = await sessions.end_face_sessions(state, str(citizen.id))
     await audit.record("consent.biometric.withdrawn", actor=f"id:{id_hash[:16]}",
-                       request_id=client.request_id, detail={"count": n, "sessions": ended})
+                       detail={"count": n, "sessions": ended})
     return n, ended
 
 
@@ -118,7 +109,7 @@ async def start_face_login(state: AppState, *, name: str, id_number: str, channe
                            consent_version: str, client: Client) -> Challenge:
     async with login_guard.uniform_duration(state):
         await login_guard.throttle(state, client)
-        number = _normalise(id_number)
+        number = idnumber.normalize(id_number)
         id_hash = state.vault.blind_index(number)
         await login_guard.check_locks(state, id_hash, client, FACE)
         if consent_version != state.settings.biometric_consent_version:
@@ -168,7 +159,7 @@ async def complete_face_login(state: AppState, *, challenge_id: str, image: str,
             name_checked=checked)) from None
     if evidence.kiosk_id:
         # A signed kiosk is the device: its pair counter and lock, not the hall's address.
-        client = Client(client.ip, client.device, client.request_id, kiosk_id=evidence.kiosk_id)
+        client = Client(client.ip, client.device, kiosk_id=evidence.kiosk_id)
         await login_guard.check_locks(state, id_hash, client, FACE)
     attempt = FaceAttempt(id=uuid.uuid4(), id_number_hash=id_hash, selfie_sha256=digest,
                           channel=ch["channel"], at=datetime.now(UTC), outcome="PENDING")
@@ -199,7 +190,7 @@ async def complete_face_login(state: AppState, *, challenge_id: str, image: str,
     attempt.outcome = "MATCH"
     await attempt.save(force_create=True)
     await face_memory.prune(state, id_hash)
-    await _record_consent(id_hash, ch["consent"], ch["channel"], client.request_id)
+    await _record_consent(id_hash, ch["consent"], ch["channel"])
     await face_proof.bind_subject(evidence, id_hash)
     return await _succeed(state, person, id_hash, level="L2", channel=ch["channel"],
                           client=client, route=FACE, evidence=evidence.kind)
@@ -218,17 +209,16 @@ async def _refuse(state: AppState, attempt: FaceAttempt, error: type[FaceMismatc
 async def _succeed(state: AppState, person: Person, id_hash: str, *, level: str, channel: str,
                    client: Client, route: str, evidence: str = "") -> sessions.IssuedTokens:
     await login_guard.succeeded(state, id_hash, client, route)
-    citizen = await citizens.ensure_citizen(state.vault, person)
+    citizen = await citizens.ensure_citizen(state, person)
     detail = {"route": route, "acr": level, "channel": channel}
     if evidence:
         detail["evidence"] = evidence
     if client.kiosk_id:
         detail["kiosk"] = client.kiosk_id
-    await audit.record("login.succeeded", actor=f"citizen:{citizen.id}",
-                       request_id=client.request_id, detail=detail)
+    await audit.record("login.succeeded", actor=f"citizen:{citizen.id}", detail=detail)
     return await sessions.open_session(state, citizen, assurance_level=level, channel=channel,
                                        device_label=client.device, ip_prefix=client.ip,
-                                       request_id=client.request_id, kiosk_id=client.kiosk_id)
+                                       kiosk_id=client.kiosk_id)
 
 
 # -- SMS route (no face, lower level) -------------------------------------------
@@ -243,7 +233,7 @@ async def start_sms_login(state: AppState, *, name: str, id_number: str, channel
     pair is real, has a phone and that phone's budget allows it."""
     async with login_guard.uniform_duration(state):
         await login_guard.throttle(state, client)
-        number = _normalise(id_number)
+        number = idnumber.normalize(id_number)
         id_hash = state.vault.blind_index(number)
         await login_guard.check_locks(state, id_hash, client, SMS)
         pair = state.vault.blind_index(f"{number}\x1f{name.strip()}", purpose="sms_pair")
@@ -282,7 +272,7 @@ async def complete_sms_login(state: AppState, *, challenge_id: str, code: str,
         tries, _ = await limits.hit(state.kv, f"{key}:tries", state.settings.sms_code_ttl_seconds)
         if tries >= state.settings.sms_code_attempts:
             await limits.clear(state.kv, key)
-        left = await login_guard.failed(state, id_hash, client, "CODE_MISMATCH", route=SMS,
+        left = await login_guard.failed(state, id_hash, client, CodeMismatch.code, route=SMS,
                                         name_checked=bool(ch.get("real")))
         raise CodeMismatch(min(left, max(state.settings.sms_code_attempts - tries, 0)))
     if await limits.take_once(state.kv, key) is None:  # used by a concurrent request

@@ -46,7 +46,6 @@ class Client:
 
     ip: str
     device: str
-    request_id: str
     kiosk_id: str | None = None
 
     @property
@@ -72,7 +71,7 @@ async def check_locks(state: AppState, id_hash: str, client: Client, route: str)
                       (f"lock:id:{route}:{id_hash}", route)):
         ttl = await limits.lock_ttl(state.kv, key)
         if ttl:
-            raise AccountLocked(ttl, _LOCKED_MESSAGES[kind])
+            raise AccountLocked(ttl, message=_LOCKED_MESSAGES[kind])
 
 
 async def failed(state: AppState, id_hash: str, client: Client, reason: str, *,
@@ -89,16 +88,16 @@ async def failed(state: AppState, id_hash: str, client: Client, reason: str, *,
                                        s.failure_window_seconds)
         left = min(left, s.max_failed_attempts_per_identity - id_count)
     actor = f"id:{id_hash[:16]}"
-    await audit.record("login.failed", actor=actor, request_id=client.request_id,
+    await audit.record("login.failed", actor=actor,
                        detail={"reason": reason, "route": route, "attempt": count,
                                "client": client.key})
     if name_checked and id_count >= s.max_failed_attempts_per_identity:
         await _lock(state, f"lock:id:{route}:{id_hash}", f"fail:id:{route}:{id_hash}", actor,
                     client, scope=route)
-        raise AccountLocked(s.lockout_seconds, _LOCKED_MESSAGES[route])
+        raise AccountLocked(s.lockout_seconds, message=_LOCKED_MESSAGES[route])
     if count >= s.max_failed_attempts:
         await _lock(state, f"lock:pair:{pair}", f"fail:pair:{pair}", actor, client, scope="pair")
-        raise AccountLocked(s.lockout_seconds, _LOCKED_MESSAGES["pair"])
+        raise AccountLocked(s.lockout_seconds, message=_LOCKED_MESSAGES["pair"])
     return max(left, 0)
 
 
@@ -107,7 +106,7 @@ async def _lock(state: AppState, lock_key: str, counter_key: str, actor: str, cl
     s = state.settings
     await limits.set_lock(state.kv, lock_key, s.lockout_seconds)
     await limits.clear(state.kv, counter_key)
-    await audit.record("login.locked", actor=actor, request_id=client.request_id,
+    await audit.record("login.locked", actor=actor,
                        detail={"seconds": s.lockout_seconds, "scope": scope,
                                "client": client.key})
 

@@ -30,8 +30,8 @@ from api.infra.state import AppState
 from api.models import Citizen, LoginSession, RetiredRefresh
 from api.services import audit
 from api.services.session.errors import RefreshConflict, SessionExpired, SessionNotFound
+from api.services.session.revocation import revoked_key
 from auth import tokens
-from auth.backend import revoked_key
 
 PREFIX = "rt1"
 
@@ -68,7 +68,7 @@ def _access(state: AppState, session: LoginSession, citizen_id: str) -> str:
 
 async def open_session(state: AppState, citizen: Citizen, *, assurance_level: str,
                        channel: str, device_label: str = "", ip_prefix: str = "",
-                       request_id: str = "", kiosk_id: str | None = None) -> IssuedTokens:
+                       kiosk_id: str | None = None) -> IssuedTokens:
     now = datetime.now(UTC)
     secret = secrets.token_urlsafe(32)
     session = await LoginSession.create(
@@ -77,14 +77,14 @@ async def open_session(state: AppState, citizen: Citizen, *, assurance_level: st
         ip_prefix=ip_prefix, kiosk_id=kiosk_id, expires_at=now + timedelta(
             seconds=state.settings.refresh_token_ttl_seconds))
     await audit.record("session.opened", actor=f"citizen:{citizen.id}",
-                       subject=f"session:{session.id}", request_id=request_id,
+                       subject=f"session:{session.id}",
                        detail={"acr": assurance_level, "channel": channel})
     return IssuedTokens(_access(state, session, str(citizen.id)),
                         f"{PREFIX}.{session.id.hex}.{secret}",
                         state.settings.access_token_ttl_seconds, assurance_level, session)
 
 
-async def refresh(state: AppState, refresh_token: str, *, request_id: str = "") -> IssuedTokens:
+async def refresh(state: AppState, refresh_token: str) -> IssuedTokens:
     sid, secret = _parse(refresh_token)
     # Revocation lives in the shared store: if it cannot be asked, refuse
     # (SERVICE_UNAVAILABLE) rather than mint tokens for a logged-out session.
@@ -113,12 +113,11 @@ async def refresh(state: AppState, refresh_token: str, *, request_id: str = "") 
             hash=presented, session_id=sid):
         raise SessionExpired()  # never a secret of this family: not reuse, just invalid
     # A token from earlier in the family came back: treat it as stolen.
-    await _revoke(state, session, reason="REFRESH_REUSE", request_id=request_id)
+    await _revoke(state, session, reason="REFRESH_REUSE")
     raise SessionExpired()
 
 
-async def _revoke(state: AppState, session: LoginSession, *, reason: str,
-                  request_id: str = "") -> None:
+async def _revoke(state: AppState, session: LoginSession, *, reason: str) -> None:
     now = datetime.now(UTC)
     # The store first: if it is down, nothing is half-revoked and the caller
     # gets SERVICE_UNAVAILABLE to retry.
@@ -127,28 +126,26 @@ async def _revoke(state: AppState, session: LoginSession, *, reason: str,
     await LoginSession.filter(id=session.id, revoked_at=None).update(
         revoked_at=now, revoked_reason=reason)
     await audit.record(f"session.revoked.{reason.lower()}", actor=f"citizen:{session.citizen_id}",
-                       subject=f"session:{session.id}", request_id=request_id)
+                       subject=f"session:{session.id}")
 
 
-async def end_face_sessions(state: AppState, citizen_id: str, *, request_id: str = "") -> int:
+async def end_face_sessions(state: AppState, citizen_id: str) -> int:
     """Biometric consent withdrawn: every live face-level (L2) session ends at once."""
     live = await LoginSession.filter(citizen_id=citizen_id, assurance_level="L2",
                                      revoked_at=None)
     for session in live:
-        await _revoke(state, session, reason="CONSENT_WITHDRAWN", request_id=request_id)
+        await _revoke(state, session, reason="CONSENT_WITHDRAWN")
     return len(live)
 
 
-async def logout(state: AppState, citizen_id: str, session_id: str, *,
-                 request_id: str = "") -> None:
+async def logout(state: AppState, citizen_id: str, session_id: str) -> None:
     session = await _own_session(citizen_id, session_id)
-    await _revoke(state, session, reason="LOGOUT", request_id=request_id)
+    await _revoke(state, session, reason="LOGOUT")
 
 
-async def revoke(state: AppState, citizen_id: str, session_id: str, *,
-                 request_id: str = "") -> LoginSession:
+async def revoke(state: AppState, citizen_id: str, session_id: str) -> LoginSession:
     session = await _own_session(citizen_id, session_id)
-    await _revoke(state, session, reason="REVOKED_BY_USER", request_id=request_id)
+    await _revoke(state, session, reason="REVOKED_BY_USER")
     return await LoginSession.get(id=session.id)
 
 

@@ -60,8 +60,10 @@ export async function notifications(page, ctx) {
   // Every unread message up to the newest shown, not only the page on screen:
   // the server marks them; one that arrived since stays unread.
   markRead.addEventListener("click", () => busy(markRead, status, async () => {
-    const { markAllNotificationsRead: count } = newest
-      ? await gql("MarkAllNotificationsRead", { upTo: newest }) : { markAllNotificationsRead: 0 };
+    const { markAllNotificationsRead: done } = newest
+      ? await gql("MarkAllNotificationsRead", { upTo: newest })
+      : { markAllNotificationsRead: { marked: 0 } };
+    const count = done.marked;
     await load();
     show(status, notice(count ? `已将 ${count} 条消息标为已读` : "没有未读消息"));
   }));

@@ -185,6 +185,7 @@ async def test_fifty_concurrent_bookings_on_five_places(client: Client, halls: N
 WORKER = """
 import asyncio, json, sys
 from datetime import datetime
+from types import SimpleNamespace
 from tortoise import Tortoise
 from api.infra.db import tortoise_config
 from api.infra.settings import Settings
@@ -192,9 +193,10 @@ from api.services.appointments import booking as appointments, errors as ae
 
 async def main(dsn, slot_id, at, ids):
     await Tortoise.init(config=tortoise_config(Settings(database_url=dsn)))
+    state = SimpleNamespace(settings=Settings())  # booking reads only the settings
     async def one(cid):
         try:
-            await appointments.book(Settings(), cid, slot_id=slot_id, service_item="TRANSFER",
+            await appointments.book(state, cid, slot_id=slot_id, service_item="TRANSFER",
                                     at=datetime.fromisoformat(at))
             return "ok"
         except ae.SlotFull:
@@ -211,8 +213,8 @@ asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")))
 
 @pytest.mark.pg
 async def test_capacity_holds_across_worker_processes(client: Client, halls: None,
-                                                      clock: dict[str, datetime], leg: Leg,
-                                                      vault: Any) -> None:
+                                                      clock: dict[str, datetime],
+                                                      leg: Leg) -> None:
     if not leg.is_pg:
         pytest.skip("several processes on one database need PostgreSQL")
     from api.providers.identity import Person
@@ -220,7 +222,7 @@ async def test_capacity_holds_across_worker_processes(client: Client, halls: Non
 
     slot = await first_slot(client)
     await Slot.filter(id=slot["id"]).update(capacity=5)
-    ids = [str((await citizens.ensure_citizen(vault, Person(
+    ids = [str((await citizens.ensure_citizen(client.state, Person(
         build("440606", date(1970, 1, 1), 200 + i), f"进程{i}", "", None))).id)
         for i in range(48)]
     assert leg.pg_dsn is not None

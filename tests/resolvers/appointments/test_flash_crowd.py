@@ -54,7 +54,7 @@ async def _prepare(client: Client) -> tuple[list[str], list[str]]:
     for i in range(CLIENTS):
         person = Person(idnumber.build("440604", date(1970, 1, 1) + timedelta(days=i // 900),
                                        i % 900), f"人群{i:04d}", "", None)
-        citizen = await citizens.ensure_citizen(state.vault, person)
+        citizen = await citizens.ensure_citizen(state, person)
         issued = await sessions.open_session(people, citizen, assurance_level="L1",  # type: ignore[arg-type]
                                              channel="FOSHANTONG", device_label="crowd")
         tokens.append(issued.access_token)
@@ -62,7 +62,7 @@ async def _prepare(client: Client) -> tuple[list[str], list[str]]:
     at = cal.utc(None)
     day = cal.local_day(at) + timedelta(days=state.settings.booking_release_days_ahead)
     while True:
-        rows = await cal.available_slots(state.settings, "FS-CENTRE", "TRANSFER", day, day, at)
+        rows = await cal.available_slots(state, "FS-CENTRE", "TRANSFER", day, day, at)
         if len(rows) >= SLOTS:
             break
         day -= timedelta(days=1)

@@ -19,7 +19,8 @@ ACCESS = """query { myDataAccessLog(first: 50) { edges { node {
   accessorKind accessorName channel purpose scope } } } }"""
 MINE = "query { myProperties(first: 10) { edges { node { unitNo isMortgaged isSeized isTransferable } } } }"
 NOTES_AT = "query { myNotifications(first: 5) { edges { node { kind at } } } }"
-MARK = "mutation ($ids: [ID!]!) { markNotificationsRead(ids: $ids) }"
+MARKED = "{ __typename ... on NotificationsMarkedRead { marked } }"
+MARK = "mutation ($ids: [ID!]!) { markNotificationsRead(ids: $ids) " + MARKED + " }"
 
 
 @pytest.fixture
@@ -80,9 +81,9 @@ class TestRegisterEvents:
         ids = [n["node"]["id"] for n in notes]
         other = await token_for(client, "何诗琪", HE_SHIQI)
         assert (await client.gql(MARK, {"ids": ids}, token=other))["data"][
-            "markNotificationsRead"] == 0
+            "markNotificationsRead"]["marked"] == 0
         assert (await client.gql(MARK, {"ids": ids}, token=chen))["data"][
-            "markNotificationsRead"] == len(ids)
+            "markNotificationsRead"]["marked"] == len(ids)
         left = (await client.gql(NOTES, {"unread": True}, token=chen))["data"]["myNotifications"]
         assert left["edges"] == []
 
@@ -95,24 +96,26 @@ class TestRegisterEvents:
                 await client.state.providers.registry.record_event(unit, kind, {"party": "某人"})
         await run_job(client)
         count = "query { myNotifications(first: 1) { unreadCount edges { node { id } } } }"
-        mark_all = "mutation { markAllNotificationsRead }"
+        mark_all = "mutation { markAllNotificationsRead " + MARKED + " }"
         first = (await client.gql(count, token=chen))["data"]["myNotifications"]
         # Counted across pages, not only the page asked for.
         assert len(first["edges"]) == 1
         total = first["unreadCount"]
         assert total == 4  # two events on each of two units; co-holders get their own
         # Another citizen's "mark all" touches none of his.
-        assert (await client.gql(mark_all, token=other))["data"]["markAllNotificationsRead"] == 0
+        assert (await client.gql(mark_all, token=other))["data"]["markAllNotificationsRead"][
+            "marked"] == 0
         assert (await client.gql(count, token=chen))["data"]["myNotifications"][
             "unreadCount"] == total
         others_unread = await Notification.filter(read_at=None).count() - total
         assert (await client.gql(mark_all, token=chen))["data"][
-            "markAllNotificationsRead"] == total
+            "markAllNotificationsRead"]["marked"] == total
         assert await Notification.filter(read_at=None).count() == others_unread
         assert (await client.gql(count, token=chen))["data"]["myNotifications"][
             "unreadCount"] == 0
         # A second press (or a retried request) marks nothing twice.
-        assert (await client.gql(mark_all, token=chen))["data"]["markAllNotificationsRead"] == 0
+        assert (await client.gql(mark_all, token=chen))["data"]["markAllNotificationsRead"][
+            "marked"] == 0
         # upTo: what arrived after the list was shown stays unread.
         shown = (await client.gql(count, token=chen))["data"]["myNotifications"]
         await client.state.providers.registry.record_event(units[0], "SEIZURE", {
@@ -124,13 +127,13 @@ class TestRegisterEvents:
         assert newest[0]["node"]["kind"] == "SEIZURE"
         before = newest[1]["node"]["at"]  # the newest the citizen had seen
         assert shown["unreadCount"] == 0
-        upto = "mutation ($t: DateTime) { markAllNotificationsRead(upTo: $t) }"
+        upto = "mutation ($t: DateTime) { markAllNotificationsRead(upTo: $t) " + MARKED + " }"
         assert (await client.gql(upto, {"t": before}, token=chen))["data"][
-            "markAllNotificationsRead"] == 0
+            "markAllNotificationsRead"]["marked"] == 0
         assert (await client.gql(count, token=chen))["data"]["myNotifications"][
             "unreadCount"] == 1
         assert (await client.gql(upto, {"t": seizure_at}, token=chen))["data"][
-            "markAllNotificationsRead"] == 1
+            "markAllNotificationsRead"]["marked"] == 1
         left = (await client.gql(NOTES, {"unread": True}, token=chen))["data"]["myNotifications"]
         assert left["edges"] == []
 

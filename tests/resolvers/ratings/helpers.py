@@ -36,22 +36,22 @@ def fake_state(settings: Settings, vault: Any) -> Any:
                                                      rating=MockRatingPlatform()))
 
 
-async def booked(settings: Settings, citizen_id: str, day: date = SERVED_DAY,
+async def booked(state: Any, citizen_id: str, day: date = SERVED_DAY,
                  hhmm: str = "09:00", item: str = "TRANSFER") -> Booking:
-    await cal.ensure_slots(settings, await Hall.get(id=HALL), day)
+    await cal.ensure_slots(state, await Hall.get(id=HALL), day)
     slot = await Slot.get(hall_id=HALL, service_item=item, starts_at=local(day, hhmm))
-    return (await appointments.book(settings, citizen_id, slot_id=str(slot.id),
+    return (await appointments.book(state, citizen_id, slot_id=str(slot.id),
                                     service_item=item,
                                     at=local(day - timedelta(days=1), "10:00"))).booking
 
 
-async def served(settings: Settings, citizen_id: str, day: date = SERVED_DAY,
+async def served(state: Any, citizen_id: str, day: date = SERVED_DAY,
                  hhmm: str = "09:00", item: str = "TRANSFER",
                  staff: str = "staff:FS-CENTRE:王工") -> Booking:
     """Booked, checked in, called and served: the service is completed at start + 10 min."""
-    booking = await booked(settings, citizen_id, day, hhmm, item)
+    booking = await booked(state, citizen_id, day, hhmm, item)
     start = local(day, hhmm)
-    await queue.check_in(settings, citizen_id, str(booking.id), at=start - timedelta(minutes=5))
+    await queue.check_in(state, citizen_id, str(booking.id), at=start - timedelta(minutes=5))
     ticket = await queue.call_next(HALL, staff=staff, service_item=item, at=start)
     await queue.mark_served(HALL, str(ticket.id), staff=staff,
                             at=start + timedelta(minutes=10))

@@ -52,7 +52,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
 
 
 async def _citizen(client: Client, name: str, id_number: str) -> tuple[str, str]:
-    c = await citizens.ensure_citizen(client.state.vault, Person(id_number, name, "", None))
+    c = await citizens.ensure_citizen(client.state, Person(id_number, name, "", None))
     return str(c.id), await token_for(client, name, id_number, level="L1")
 
 
@@ -61,7 +61,7 @@ async def served_one(client: Client, clock: dict[str, datetime]) -> tuple[str, s
     """(citizen token, service ref) of an appointment served at 09:10 on 2026-09-30."""
     await seed_halls()
     who, token = await _citizen(client, "梁嘉欣", "440605199005171018")
-    booking = await served(client.state.settings, who)
+    booking = await served(client.state, who)
     return token, f"appointment:{booking.id}"
 
 

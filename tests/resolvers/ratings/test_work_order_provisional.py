@@ -37,9 +37,9 @@ async def test_deadlines_past_coverage_are_shown_provisional(
         client: Client, clock: dict[str, datetime]) -> None:
     await seed_halls()
     person = Person("440605199005171018", "梁嘉欣", "", None)
-    who = str((await citizens.ensure_citizen(client.state.vault, person)).id)
+    who = str((await citizens.ensure_citizen(client.state, person)).id)
     token = await token_for(client, person.name, person.id_number, level="L1")
-    booking = await served(client.state.settings, who, day=SERVED)
+    booking = await served(client.state, who, day=SERVED)
     rated = await client.gql(RATE, {"input": {
         "serviceRef": f"appointment:{booking.id}", "level": "DISSATISFIED",
         "channel": "FOSHANTONG", "comment": "等了一个小时"}}, token=token)
@@ -55,10 +55,9 @@ async def test_deadlines_past_coverage_are_shown_provisional(
     [mine] = (await client.gql(MINE, token=token))["data"]["myRatings"]
     assert mine["workOrder"]["deadlinesProvisional"] is True
 
-    settings = client.state.settings
-    await calendar_admin.set_day(settings, date(2027, 1, 4), "HOLIDAY", "元旦",
+    await calendar_admin.set_day(client.state, date(2027, 1, 4), "HOLIDAY", "元旦",
                                  actor="operator:t")
-    await calendar_admin.confirm_year(settings, 2027, "国办发明电〔2026〕号", actor="operator:t")
+    await calendar_admin.confirm_year(client.state, 2027, "国办发明电〔2026〕号", actor="operator:t")
     [order] = (await client.gql(ORDERS, token=staff))["data"]["workOrders"]
     assert order["rectifyDueAt"] == local(date(2027, 1, 8), "00:00").isoformat()
     assert order["deadlinesProvisional"] is False

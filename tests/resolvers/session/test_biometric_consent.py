@@ -15,7 +15,8 @@ from tests.resolvers.session.test_face_login import COMPLETE, _b64, _login, _sta
 
 pytestmark = pytest.mark.slow
 
-WITHDRAW = "mutation { withdrawBiometricConsent { withdrawn sessionsEnded } }"
+WITHDRAW = ("mutation { withdrawBiometricConsent "
+            "{ ... on ConsentWithdrawn { withdrawn sessionsEnded } } }")
 ME = "query { me { maskedName assuranceLevel } }"
 
 

@@ -103,14 +103,13 @@ class TestPlatformAssertion:
             self, client: Client, people: dict, faces_dir: Path,
             production_policy: None) -> None:
         signer = client.state.providers.assertions
-        ring = client.state.keyring
         ch = await _start(client, *people["person_a"])
-        wrong = platform_id_hash(ring, "miniprogram-platform", people["person_b"][1])
+        wrong = platform_id_hash(client.state, "miniprogram-platform", people["person_b"][1])
         r = await _complete(client, ch, _selfie(faces_dir, "person_a"), assertion=signer.sign(
             nonce=ch["nonce"], subject="new-user", id_hash=wrong))
         assert r["__typename"] == "AssertionInvalid"
         ch = await _start(client, *people["person_a"])
-        right = platform_id_hash(ring, "miniprogram-platform", people["person_a"][1])
+        right = platform_id_hash(client.state, "miniprogram-platform", people["person_a"][1])
         r = await _complete(client, ch, _selfie(faces_dir, "person_a"), assertion=signer.sign(
             nonce=ch["nonce"], subject="new-user", id_hash=right))
         assert r["__typename"] == "LoginSuccess", r
