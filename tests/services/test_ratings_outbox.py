@@ -80,14 +80,14 @@ async def test_the_provincial_platform_is_told_no_identity(
     never who rated (no citizen id, name, ID number or callback number)."""
     await seed_halls()
     number = build("440604", date(1991, 2, 4), 33)
-    citizen = await citizens.ensure_citizen(vault, Person(number, "评价人", "", None))
     state = fake_state(settings, vault)
-    b = await served(settings, str(citizen.id))
+    citizen = await citizens.ensure_citizen(state, Person(number, "评价人", "", None))
+    b = await served(state, str(citizen.id))
     t0 = local(SERVED_DAY, "09:30")
     await ratings.rate(state, str(citizen.id), service_ref=f"appointment:{b.id}",
                        level="DISSATISFIED", tags=["多次跑腿"], comment="跑了三次",
                        channel="KIOSK", at=t0)
-    assert await deliver_due(settings, state.providers.rating, t0) == 2
+    assert await deliver_due(state, t0) == 2
     sent = " ".join(str(m.body) for m in await OutboxMessage.filter(channel="RATING"))
     assert "跑了三次" in sent  # the rating itself goes
     for personal in (str(citizen.id), "评价人", number, number[-4:], "****"):
